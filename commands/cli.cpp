@@ -1,0 +1,77 @@
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#include "reqscope/render/trace_json.hpp"
+#include "reqscope/util/duration.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::cli {
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  app.add_flag("--json", global.json, "Print exactly one JSON document on stdout");
+  app.add_option("--color", global.color, "Colour output: auto, always or never (auto honours NO_COLOR)")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->type_name("WHEN");
+  app.add_flag("--explain", global.explain, "After the result, explain each step in plain words");
+  app.add_option("--timeout", global.timeout, "Give up on network work after this long (default 30s)")
+      ->type_name("DURATION");
+  app.add_flag("-v,--verbose", global.verbose, "Show request and response headers");
+  app.add_flag("--show-secrets", global.show_secrets,
+               "Show Authorization, Cookie and Set-Cookie values unredacted");
+}
+
+render::Style style_for(const GlobalOptions& global) {
+  render::Style style;
+  const char* no_color = std::getenv("NO_COLOR");
+  if (global.color == "always") {
+    style.color = true;
+  } else if (global.color == "auto") {
+    style.color = isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || no_color[0] == '\0');
+  }
+  for (const char* name : {"LC_ALL", "LC_CTYPE", "LANG"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && value[0] != '\0') {
+      const auto lower = util::to_lower(value);
+      style.unicode = lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
+      break;
+    }
+  }
+  return style;
+}
+
+Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global) {
+  auto timeout = util::parse_duration(global.timeout);
+  if (!timeout) {
+    auto error = timeout.error();
+    error.message = "--timeout: " + error.message;
+    return tl::unexpected(error);
+  }
+  if (timeout->count() <= 0) {
+    return fail("bad_duration", "--timeout: " + util::quote(global.timeout) + " must be longer than zero",
+                "e.g. --timeout 10s");
+  }
+  return *timeout;
+}
+
+int report_error(const GlobalOptions& global, const std::string& command, const Error& error) {
+  if (global.json) {
+    print_stdout(render::error_document("reqscope." + command + "/1", error).dump(2) + "\n");
+  } else {
+    std::string line = fmt::format("reqscope {}: {}", command, error.message);
+    if (!error.hint.empty()) line += fmt::format(" ({})", error.hint);
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  return static_cast<int>(exit_code_for(error.kind));
+}
+
+void print_stdout(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace reqscope::cli

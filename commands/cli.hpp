@@ -1,0 +1,50 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "reqscope/error.hpp"
+#include "reqscope/render/style.hpp"
+
+namespace reqscope::cli {
+
+// Options every command accepts, before or after the command name.
+struct GlobalOptions {
+  bool json = false;
+  std::string color = "auto";
+  bool explain = false;
+  std::string timeout = "30";
+  bool verbose = false;
+  bool show_secrets = false;
+};
+
+// What main() runs after parsing: the chosen command's body, returning the exit code.
+using Runner = std::function<int()>;
+
+void add_global_options(CLI::App& app, GlobalOptions& global);
+
+// The footer of every command's --help, naming the global options.
+inline constexpr const char* kGlobalFooter =
+    "Global options (--json, --color, --explain, --timeout, -v, --show-secrets) may be given before or "
+    "after the command; see reqscope --help.";
+
+// Colour and Unicode as --color, NO_COLOR, the terminal and the locale allow.
+render::Style style_for(const GlobalOptions& global);
+
+// The --timeout value as a duration; errors name the value.
+Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global);
+
+// Reports an error: under --json as {"schema","error"} on stdout, otherwise one
+// line on stderr with the hint. Returns the documented exit code for its kind.
+int report_error(const GlobalOptions& global, const std::string& command, const Error& error);
+
+// Writes a JSON document or human text to stdout.
+void print_stdout(const std::string& text);
+
+void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_demo(CLI::App& app, GlobalOptions& global, Runner& runner);
+
+}  // namespace reqscope::cli

@@ -1,0 +1,239 @@
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+#include <thread>
+
+#include "cli.hpp"
+#include "reqscope/http/expectations.hpp"
+#include "reqscope/http/trace.hpp"
+#include "reqscope/render/trace_human.hpp"
+#include "reqscope/render/trace_json.hpp"
+#include "reqscope/util/duration.hpp"
+#include "reqscope/util/number.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::cli {
+
+namespace {
+
+// The largest request body -d @file will read.
+constexpr std::size_t kMaxBodyBytes = 64 * 1024 * 1024;
+
+struct TraceArgs {
+  std::string url;
+  std::string method;
+  std::vector<std::string> headers;
+  std::string data;
+  bool follow = false;
+  std::string max_redirs = "20";
+  bool ipv4 = false;
+  bool ipv6 = false;
+  std::vector<std::string> resolve;
+  std::vector<std::string> connect_to;
+  bool insecure = false;
+  std::string cacert;
+  bool http1_1 = false;
+  bool http2 = false;
+  std::string expect_status;
+  std::string max_total_ms;
+  std::string max_ttfb_ms;
+  std::string repeat = "1";
+  std::string interval = "0";
+  bool reuse = false;
+};
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) { g_interrupted = true; }
+
+Result<std::string> read_body(const std::string& data) {
+  if (data.empty() || data.front() != '@') return data;
+  const auto path = data.substr(1);
+  std::string body;
+  if (path == "-") {
+    body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return fail("bad_file", "-d: cannot read " + util::quote(path), "check the path after '@'");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    body = buffer.str();
+  }
+  if (body.size() > kMaxBodyBytes) {
+    return fail("bad_file", "-d: " + util::quote(path) + " is larger than 64 MiB");
+  }
+  return body;
+}
+
+bool is_token(const std::string& text) {
+  static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
+  if (text.empty() || text.size() > 64) return false;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && kExtra.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+struct Plan {
+  http::Url url;
+  http::TraceOptions options;
+  http::Expectations expectations;
+  long repeat = 1;
+  std::chrono::nanoseconds interval{0};
+};
+
+Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
+  Plan plan;
+  auto url = http::parse_url(args.url);
+  if (!url) return tl::unexpected(url.error());
+  plan.url = *url;
+
+  auto& o = plan.options;
+  auto timeout = timeout_of(global);
+  if (!timeout) return tl::unexpected(timeout.error());
+  o.timeout = *timeout;
+  if (!args.method.empty() && !is_token(args.method)) {
+    return fail("bad_option", "-X: invalid method " + util::quote(args.method), "e.g. -X POST");
+  }
+  o.method = args.method;
+  for (const auto& line : args.headers) {
+    auto header = http::parse_header_line(line);
+    if (!header) return tl::unexpected(header.error());
+    o.headers.push_back(*header);
+  }
+  if (!args.data.empty()) {
+    auto body = read_body(args.data);
+    if (!body) return tl::unexpected(body.error());
+    o.body = *body;
+  }
+  o.follow_redirects = args.follow;
+  auto max_redirs = util::parse_integer(args.max_redirs, 0, 1000, "--max-redirs");
+  if (!max_redirs) return tl::unexpected(max_redirs.error());
+  o.max_redirects = static_cast<int>(*max_redirs);
+  o.family = args.ipv4 ? dns::Family::ipv4 : args.ipv6 ? dns::Family::ipv6 : dns::Family::any;
+  for (const auto& text : args.resolve) {
+    auto rule = http::parse_resolve_override(text);
+    if (!rule) return tl::unexpected(rule.error());
+    o.resolve_overrides.push_back(*rule);
+  }
+  for (const auto& text : args.connect_to) {
+    auto rule = http::parse_connect_to_override(text);
+    if (!rule) return tl::unexpected(rule.error());
+    o.connect_to_overrides.push_back(*rule);
+  }
+  o.insecure = args.insecure;
+  if (!args.cacert.empty()) {
+    if (access(args.cacert.c_str(), R_OK) != 0) {
+      return fail("bad_file", "--cacert: cannot read " + util::quote(args.cacert), "give a PEM file of CA certificates");
+    }
+    o.ca_file = args.cacert;
+  }
+  o.http_version = args.http1_1 ? http::HttpVersion::http1_1 : args.http2 ? http::HttpVersion::http2
+                                                                          : http::HttpVersion::automatic;
+
+  if (!args.expect_status.empty()) {
+    auto status = util::parse_integer(args.expect_status, 100, 599, "--expect-status");
+    if (!status) return tl::unexpected(status.error());
+    plan.expectations.status = *status;
+  }
+  if (!args.max_total_ms.empty()) {
+    auto ms = util::parse_milliseconds(args.max_total_ms, "--max-total-ms");
+    if (!ms) return tl::unexpected(ms.error());
+    plan.expectations.max_total_ms = *ms;
+  }
+  if (!args.max_ttfb_ms.empty()) {
+    auto ms = util::parse_milliseconds(args.max_ttfb_ms, "--max-ttfb-ms");
+    if (!ms) return tl::unexpected(ms.error());
+    plan.expectations.max_ttfb_ms = *ms;
+  }
+  auto repeat = util::parse_integer(args.repeat, 1, 10000, "--repeat");
+  if (!repeat) return tl::unexpected(repeat.error());
+  plan.repeat = *repeat;
+  auto interval = util::parse_duration(args.interval);
+  if (!interval) return tl::unexpected(Error{"bad_duration", "--interval: " + interval.error().message, interval.error().hint});
+  plan.interval = *interval;
+  return plan;
+}
+
+int run_trace(const TraceArgs& args, const GlobalOptions& global) {
+  auto plan = make_plan(args, global);
+  if (!plan) return report_error(global, "trace", plan.error());
+
+  g_interrupted = false;
+  auto* previous = std::signal(SIGINT, on_interrupt);
+  const bool progress = plan->repeat > 1 && isatty(STDERR_FILENO) == 1;
+  http::Tracer tracer(plan->options);
+  std::vector<http::TraceResult> runs;
+  std::vector<http::Check> checks;
+  for (long i = 0; i < plan->repeat && !g_interrupted; ++i) {
+    if (i > 0 && plan->interval.count() > 0) std::this_thread::sleep_for(plan->interval);
+    if (g_interrupted) break;
+    if (progress) std::fprintf(stderr, "\rrun %ld/%ld ", i + 1, plan->repeat);
+    runs.push_back(tracer.run(plan->url, args.reuse));
+    for (auto check : http::evaluate(runs.back(), plan->expectations)) {
+      if (plan->repeat > 1) check.detail = "run " + std::to_string(i + 1) + ": " + check.detail;
+      checks.push_back(std::move(check));
+    }
+  }
+  if (progress) std::fputs("\r\x1b[K", stderr);
+  std::signal(SIGINT, previous);
+  if (runs.empty()) return static_cast<int>(ExitCode::check_failed);
+  if (g_interrupted) std::fprintf(stderr, "reqscope trace: interrupted after %zu run(s)\n", runs.size());
+
+  if (global.json) {
+    print_stdout(render::trace_document(runs, checks, plan->repeat > 1, global.show_secrets).dump(2) + "\n");
+  } else {
+    render::HumanOptions human{style_for(global), global.verbose, global.show_secrets, global.explain};
+    print_stdout(render::render_trace(runs, checks, human));
+  }
+
+  for (const auto& run : runs) {
+    if (!run.ok()) return static_cast<int>(exit_code_for(run.failure->error.kind));
+  }
+  for (const auto& check : checks) {
+    if (!check.ok) return static_cast<int>(ExitCode::check_failed);
+  }
+  return static_cast<int>(ExitCode::ok);
+}
+
+}  // namespace
+
+void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
+  auto args = std::make_shared<TraceArgs>();
+  auto* cmd = app.add_subcommand("trace", "Trace one request end to end: DNS, connect, TLS, wait, transfer per hop");
+  cmd->footer(kGlobalFooter);
+  cmd->add_option("url", args->url, "The http:// or https:// URL to trace")->required();
+  cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")->type_name("METHOD");
+  cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")->type_name("HEADER");
+  cmd->add_option("-d,--data", args->data, "Send this request body; @FILE reads a file, @- stdin")->type_name("DATA");
+  cmd->add_flag("-L,--location", args->follow, "Follow redirects, each hop measured on its own");
+  cmd->add_option("--max-redirs", args->max_redirs, "Stop after this many redirects (default 20)")->type_name("N");
+  auto* v4 = cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
+  auto* v6 = cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
+  v4->excludes(v6);
+  cmd->add_option("--resolve", args->resolve, "Use ADDR for HOST:PORT instead of DNS (repeatable)")
+      ->type_name("HOST:PORT:ADDR");
+  cmd->add_option("--connect-to", args->connect_to, "Connect to HOST2:PORT2 when the URL names HOST1:PORT1")
+      ->type_name("HOST1:PORT1:HOST2:PORT2");
+  cmd->add_flag("-k,--insecure", args->insecure, "Continue when the certificate does not verify");
+  cmd->add_option("--cacert", args->cacert, "Trust the CA certificates in this PEM file")->type_name("FILE");
+  auto* h1 = cmd->add_flag("--http1.1", args->http1_1, "Use HTTP/1.1 only");
+  auto* h2 = cmd->add_flag("--http2", args->http2, "Use HTTP/2 (ALPN on https, upgrade on http)");
+  h1->excludes(h2);
+  cmd->add_option("--expect-status", args->expect_status, "Exit 1 unless the final status is CODE")->type_name("CODE");
+  cmd->add_option("--max-total-ms", args->max_total_ms, "Exit 1 when the whole trace takes longer")->type_name("MS");
+  cmd->add_option("--max-ttfb-ms", args->max_ttfb_ms, "Exit 1 when the final hop's time to first byte is longer")
+      ->type_name("MS");
+  cmd->add_option("--repeat", args->repeat, "Run the trace N times and show per-phase statistics")->type_name("N");
+  cmd->add_option("--interval", args->interval, "Wait this long between repeated runs")->type_name("DURATION");
+  cmd->add_flag("--reuse", args->reuse, "Keep the connection and DNS answer between repeated runs");
+  cmd->callback([args, &global, &runner] { runner = [args, &global] { return run_trace(*args, global); }; });
+}
+
+}  // namespace reqscope::cli

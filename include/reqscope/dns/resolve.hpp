@@ -1,0 +1,60 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "reqscope/error.hpp"
+
+namespace reqscope::dns {
+
+enum class Family { any, ipv4, ipv6 };
+
+struct AddressAnswer {
+  std::string address;
+  int ttl_s = 0;
+};
+
+// One DNS question sent by reqscope's stub resolver.
+struct Query {
+  std::string name;
+  std::string type;    // "A" or "AAAA"
+  std::string status;  // "NOERROR", "NODATA", "NXDOMAIN", "SERVFAIL", "REFUSED", "TIMEOUT", ...
+  std::string canonical_name;
+  std::vector<AddressAnswer> answers;
+  std::chrono::nanoseconds duration{0};
+};
+
+// Where a host's addresses came from, and how long it took.
+struct Resolution {
+  std::string host;
+  // "literal" (IP in the URL), "hosts" (/etc/hosts), "localhost" (RFC 6761),
+  // "override" (--resolve), "dns" (queries below), "cached" (earlier in this trace)
+  std::string source;
+  std::vector<std::string> servers;  // resolvers configured, first asked first ("ip:port")
+  std::vector<Query> queries;
+  std::vector<std::string> addresses;  // in connect order (IPv6 and IPv4 interleaved, IPv6 first)
+  std::chrono::nanoseconds duration{0};
+};
+
+struct ResolveOptions {
+  Family family = Family::any;
+  std::chrono::nanoseconds timeout = std::chrono::seconds(10);
+  std::string hosts_path = "/etc/hosts";
+};
+
+// Resolves `host` as the system resolver would (IP literal, /etc/hosts,
+// "localhost", then DNS through c-ares with the resolv.conf servers and search
+// list), recording every query. Errors: dns_nxdomain, dns_nodata, dns_timeout,
+// dns_servfail, dns_refused, dns_error. On error, `partial` receives what was seen.
+Result<Resolution> resolve(const std::string& host, const ResolveOptions& options,
+                           Resolution* partial = nullptr);
+
+// Orders addresses for connecting: IPv6 and IPv4 interleaved, IPv6 first (RFC 8305),
+// keeping each family's own order and dropping families the options exclude.
+std::vector<std::string> connect_order(const std::vector<std::string>& addresses, Family family);
+
+// Maps a c-ares status code to the DNS status name shown to users.
+std::string status_name(int ares_status);
+
+}  // namespace reqscope::dns

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace reqscope::render {
+
+// How a human view may be drawn: colour and Unicode are each allowed or not.
+struct Style {
+  bool color = false;
+  bool unicode = false;
+
+  std::string green(std::string_view text) const { return wrap("32", text); }
+  std::string red(std::string_view text) const { return wrap("31", text); }
+  std::string yellow(std::string_view text) const { return wrap("33", text); }
+  std::string bold(std::string_view text) const { return wrap("1", text); }
+  std::string dim(std::string_view text) const { return wrap("2", text); }
+  std::string cyan(std::string_view text) const { return wrap("36", text); }
+
+ private:
+  std::string wrap(std::string_view code, std::string_view text) const {
+    if (!color) return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+  }
+};
+
+// Milliseconds with a unit and precision that suits their size: "0.12 ms", "203.4 ms", "2.31 s".
+std::string format_ms(double ms);
+// A byte count with a unit: "512 B", "1.5 KiB", "3.2 MiB".
+std::string format_bytes(std::uint64_t bytes);
+
+}  // namespace reqscope::render

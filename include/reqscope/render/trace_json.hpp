@@ -1,0 +1,33 @@
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "reqscope/error.hpp"
+#include "reqscope/http/expectations.hpp"
+#include "reqscope/http/trace.hpp"
+#include "reqscope/stats/summary.hpp"
+
+namespace reqscope::render {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr const char* kTraceSchema = "reqscope.trace/1";
+
+// The error object every command uses under --json.
+Json error_json(const Error& error);
+// A whole failure document: {"schema":..., "error":{...}}.
+Json error_document(const std::string& schema, const Error& error);
+
+Json trace_json(const http::TraceResult& trace, bool show_secrets);
+Json checks_json(const std::vector<http::Check>& checks);
+Json stats_json(const std::map<std::string, stats::Summary>& stats);
+
+// The document `reqscope trace --json` prints: one trace, or with --repeat
+// the runs and per-phase statistics.
+Json trace_document(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
+                    bool repeated, bool show_secrets);
+
+}  // namespace reqscope::render

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <string_view>
+
+#include "reqscope/error.hpp"
+
+namespace reqscope::util {
+
+// Parses a decimal integer in [min, max] given for `option`; errors are kind
+// "bad_option" and name the option and the value.
+Result<long> parse_integer(std::string_view text, long min, long max, std::string_view option);
+
+// Parses a finite, non-negative number of milliseconds given for `option`.
+Result<double> parse_milliseconds(std::string_view text, std::string_view option);
+
+}  // namespace reqscope::util

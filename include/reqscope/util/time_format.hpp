@@ -1,0 +1,11 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace reqscope::util {
+
+// RFC 3339 UTC with second precision, e.g. "2026-11-23T12:52:27Z".
+std::string rfc3339(std::chrono::system_clock::time_point time);
+
+}  // namespace reqscope::util

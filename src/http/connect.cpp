@@ -1,0 +1,106 @@
+#include "connect.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace reqscope::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  ~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+
+ private:
+  int fd_;
+};
+
+std::string result_for_errno(int error) {
+  switch (error) {
+    case 0: return "ok";
+    case ECONNREFUSED: return "refused";
+    case ETIMEDOUT: return "timeout";
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case EADDRNOTAVAIL:
+    case EAFNOSUPPORT: return "unreachable";
+    default: return "error";
+  }
+}
+
+}  // namespace
+
+ConnectAttempt connect_once(const std::string& address, std::uint16_t port,
+                            std::chrono::nanoseconds timeout, int& fd) {
+  fd = -1;
+  ConnectAttempt attempt;
+  attempt.address = address;
+  attempt.port = port;
+  const bool v6 = address.find(':') != std::string::npos;
+  attempt.family = v6 ? "IPv6" : "IPv4";
+  const auto started = Clock::now();
+  const auto finish = [&](int error) {
+    attempt.duration = Clock::now() - started;
+    attempt.result = result_for_errno(error);
+    if (error != 0) attempt.detail = std::strerror(error);
+    return attempt;
+  };
+
+  sockaddr_storage storage{};
+  socklen_t length = 0;
+  if (v6) {
+    auto* sin6 = reinterpret_cast<sockaddr_in6*>(&storage);
+    sin6->sin6_family = AF_INET6;
+    sin6->sin6_port = htons(port);
+    if (inet_pton(AF_INET6, address.c_str(), &sin6->sin6_addr) != 1) return finish(EINVAL);
+    length = sizeof(sockaddr_in6);
+  } else {
+    auto* sin = reinterpret_cast<sockaddr_in*>(&storage);
+    sin->sin_family = AF_INET;
+    sin->sin_port = htons(port);
+    if (inet_pton(AF_INET, address.c_str(), &sin->sin_addr) != 1) return finish(EINVAL);
+    length = sizeof(sockaddr_in);
+  }
+
+  UniqueFd sock(::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (sock.get() < 0) return finish(errno);
+  const int one = 1;
+  setsockopt(sock.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+
+  if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) {
+    if (errno != EINPROGRESS) return finish(errno);
+    pollfd pfd{sock.get(), POLLOUT, 0};
+    const auto timeout_ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
+    int ready = 0;
+    do {
+      ready = ::poll(&pfd, 1, static_cast<int>(timeout_ms));
+    } while (ready < 0 && errno == EINTR);
+    if (ready == 0) return finish(ETIMEDOUT);
+    if (ready < 0) return finish(errno);
+    int error = 0;
+    socklen_t error_length = sizeof error;
+    getsockopt(sock.get(), SOL_SOCKET, SO_ERROR, &error, &error_length);
+    if (error != 0) return finish(error);
+  }
+  fd = sock.release();
+  return finish(0);
+}
+
+}  // namespace reqscope::http

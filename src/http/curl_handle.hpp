@@ -1,0 +1,34 @@
+#pragma once
+
+#include <curl/curl.h>
+
+#include <memory>
+#include <mutex>
+
+namespace reqscope::http {
+
+struct EasyDeleter {
+  void operator()(CURL* easy) const { curl_easy_cleanup(easy); }
+};
+using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+
+struct SlistDeleter {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using Slist = std::unique_ptr<curl_slist, SlistDeleter>;
+
+// Appends to an owned curl_slist, keeping ownership on failure.
+inline void slist_append(Slist& list, const char* text) {
+  curl_slist* grown = curl_slist_append(list.get(), text);
+  if (grown != nullptr) {
+    static_cast<void>(list.release());
+    list.reset(grown);
+  }
+}
+
+inline void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace reqscope::http

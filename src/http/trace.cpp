@@ -1,0 +1,438 @@
+#include "reqscope/http/trace.hpp"
+
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "connect.hpp"
+#include "curl_handle.hpp"
+#include "reqscope/util/text.hpp"
+#include "reqscope/version.hpp"
+
+namespace reqscope::http {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::microseconds;
+using std::chrono::nanoseconds;
+
+// A connect attempt that is not the last candidate gets at most this long, so
+// a black-holed IPv6 address delays the IPv4 fallback by seconds, not the whole timeout.
+constexpr nanoseconds kFallbackAttemptLimit = std::chrono::seconds(3);
+
+// What the libcurl callbacks record about the hop in flight.
+struct HopContext {
+  CURL* easy = nullptr;
+  Clock::time_point transfer_start;
+  Clock::time_point deadline;
+  std::vector<std::string> addresses;
+  std::uint16_t connect_port = 0;
+  bool socket_opened = false;
+  std::vector<ConnectAttempt> attempts;
+  std::optional<nanoseconds> request_sent;
+  std::string request_line;
+  Headers request_headers;
+  Headers response_headers;
+  std::uint64_t body_bytes = 0;
+  bool wants_tls = false;
+  std::optional<tls::Summary> tls;
+};
+
+std::string http_version_name(long version) {
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0: return "HTTP/1.0";
+    case CURL_HTTP_VERSION_1_1: return "HTTP/1.1";
+    case CURL_HTTP_VERSION_2_0: return "HTTP/2";
+    case CURL_HTTP_VERSION_3: return "HTTP/3";
+    default: return "";
+  }
+}
+
+nanoseconds curl_time(CURL* easy, CURLINFO info) {
+  curl_off_t value = 0;
+  curl_easy_getinfo(easy, info, &value);
+  return microseconds(value);
+}
+
+curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /*address*/) {
+  auto& hop = **static_cast<HopContext**>(user);
+  if (hop.socket_opened) return CURL_SOCKET_BAD;
+  hop.socket_opened = true;
+  for (std::size_t i = 0; i < hop.addresses.size(); ++i) {
+    const auto remaining = hop.deadline - Clock::now();
+    if (remaining <= nanoseconds(0)) break;
+    const bool last = i + 1 == hop.addresses.size();
+    const auto limit = last ? remaining : std::min(remaining, kFallbackAttemptLimit);
+    int fd = -1;
+    hop.attempts.push_back(connect_once(hop.addresses[i], hop.connect_port, limit, fd));
+    if (fd >= 0) return fd;
+  }
+  return CURL_SOCKET_BAD;
+}
+
+int socket_already_connected(void*, curl_socket_t, curlsocktype) { return CURL_SOCKOPT_ALREADY_CONNECTED; }
+
+void record_request_headers(HopContext& hop, std::string_view block) {
+  hop.request_headers.clear();
+  bool first = true;
+  for (auto line : util::split(block, '\n')) {
+    line = util::trim(line);
+    if (line.empty()) continue;
+    if (first) {
+      hop.request_line = std::string(line);
+      first = false;
+      continue;
+    }
+    Header header;
+    if (parse_response_header(line, header)) hop.request_headers.push_back(std::move(header));
+  }
+}
+
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+  auto& hop = **static_cast<HopContext**>(user);
+  if (type == CURLINFO_HEADER_OUT) {
+    record_request_headers(hop, std::string_view(data, size));
+    hop.request_sent = Clock::now() - hop.transfer_start;
+  } else if (type == CURLINFO_DATA_OUT) {
+    hop.request_sent = Clock::now() - hop.transfer_start;
+  }
+  return 0;
+}
+
+void capture_tls(HopContext& hop) {
+  if (!hop.wants_tls || hop.tls) return;
+  curl_tlssessioninfo* info = nullptr;
+  if (curl_easy_getinfo(hop.easy, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == nullptr ||
+      info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
+    return;
+  }
+  hop.tls = tls::summarize(static_cast<const SSL*>(info->internals), std::chrono::system_clock::now());
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto& hop = **static_cast<HopContext**>(user);
+  capture_tls(hop);
+  const std::string_view line(data, size * count);
+  if (line.starts_with("HTTP/")) {
+    hop.response_headers.clear();
+  } else if (Header header; parse_response_header(line, header)) {
+    hop.response_headers.push_back(std::move(header));
+  }
+  return size * count;
+}
+
+std::size_t on_body(char*, std::size_t size, std::size_t count, void* user) {
+  auto& hop = **static_cast<HopContext**>(user);
+  capture_tls(hop);
+  hop.body_bytes += size * count;
+  return size * count;
+}
+
+bool is_redirect(long status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Names the phase a transfer stopped in from the instants libcurl recorded.
+std::string failed_phase(CURL* easy, const HopContext& hop) {
+  if (curl_time(easy, CURLINFO_CONNECT_TIME_T) == nanoseconds(0) && hop.socket_opened &&
+      (hop.attempts.empty() || hop.attempts.back().result != "ok")) {
+    return "connect";
+  }
+  if (hop.wants_tls && curl_time(easy, CURLINFO_APPCONNECT_TIME_T) == nanoseconds(0)) return "tls";
+  if (curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T) == nanoseconds(0)) {
+    return hop.request_sent ? "wait" : "send";
+  }
+  return "transfer";
+}
+
+TraceFailure classify_failure(CURLcode code, const char* errbuf, CURL* easy, const HopContext& hop,
+                              const std::string& host) {
+  const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
+  const std::string phase = failed_phase(easy, hop);
+  if (phase == "connect") {
+    const std::string result = hop.attempts.empty() ? "timeout" : hop.attempts.back().result;
+    std::string tried;
+    for (const auto& a : hop.attempts) {
+      tried += (tried.empty() ? "" : ", ") + a.address + " " + a.result;
+    }
+    if (result == "refused") {
+      return {{"connect_refused", "connect: " + host + " port " + std::to_string(hop.connect_port) +
+                                      " refused the connection (" + tried + ")",
+               "nothing is listening on that port: check the port number and that the server is running"},
+              phase};
+    }
+    if (result == "unreachable") {
+      return {{"connect_unreachable", "connect: no route to " + host + " (" + tried + ")",
+               "check the address family (-4/-6) and the network path"},
+              phase};
+    }
+    return {{"connect_timeout", "connect: no answer from " + host + " port " +
+                                    std::to_string(hop.connect_port) + (tried.empty() ? "" : " (" + tried + ")"),
+             "a firewall may be dropping packets, or the host is down; raise --timeout to wait longer"},
+            phase};
+  }
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return {{"tls_verify", "TLS: certificate not trusted: " + detail,
+               "use --cacert FILE with the issuing CA, fix the server's chain, or --insecure to look anyway"},
+              "tls"};
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_USE_SSL_FAILED:
+      return {{"tls_handshake", "TLS: handshake failed: " + detail,
+               "the server may not speak TLS on this port, or no protocol version or cipher is shared"},
+              "tls"};
+    case CURLE_OPERATION_TIMEDOUT:
+      return {{"timeout", "timed out in the " + phase + " phase: " + detail,
+               phase == "wait" ? "the server accepted the request but did not answer in time; raise --timeout or check the application"
+                               : "raise --timeout, or check the network and the server"},
+              phase};
+    default:
+      return {{"http_protocol", "HTTP: " + detail + " (in the " + phase + " phase)",
+               "the server closed or broke the response; check its logs, or try --http1.1"},
+              phase};
+  }
+}
+
+Headers without_credentials(const Headers& headers) {
+  Headers kept;
+  for (const auto& h : headers) {
+    if (!util::iequals(h.name, "authorization") && !util::iequals(h.name, "cookie")) kept.push_back(h);
+  }
+  return kept;
+}
+
+}  // namespace
+
+struct Tracer::State {
+  EasyHandle easy;
+  std::map<std::string, dns::Resolution> resolved;  // by connect host
+  std::set<std::string> resolve_entries;            // "host:port" handed to libcurl
+  Slist resolve_list;
+  Slist request_headers;
+  std::map<std::string, std::pair<std::string, std::uint16_t>> connected_peer;  // "host:port" → peer
+  HopContext* hop = nullptr;
+  char errbuf[CURL_ERROR_SIZE] = {};
+};
+
+Tracer::Tracer(TraceOptions options) : options_(std::move(options)), state_(std::make_unique<State>()) {
+  global_init_once();
+}
+
+Tracer::~Tracer() = default;
+
+TraceResult Tracer::run(const Url& url, bool keep_connection) {
+  auto& state = *state_;
+  if (!keep_connection || !state.easy) {
+    state.easy.reset(curl_easy_init());
+    state.resolved.clear();
+    state.resolve_entries.clear();
+    state.resolve_list.reset();
+    state.connected_peer.clear();
+    CURL* easy = state.easy.get();
+    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, state.errbuf);
+    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(easy, CURLOPT_USERAGENT, (std::string("reqscope/") + kVersion).c_str());
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &state.hop);
+    curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, socket_already_connected);
+    curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &state.hop);
+    curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, &state.hop);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &state.hop);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
+    curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
+    long version = CURL_HTTP_VERSION_2TLS;
+    if (options_.http_version == HttpVersion::http1_1) version = CURL_HTTP_VERSION_1_1;
+    if (options_.http_version == HttpVersion::http2) version = CURL_HTTP_VERSION_2_0;
+    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, version);
+  }
+  CURL* easy = state.easy.get();
+
+  TraceResult result;
+  result.url = url.to_string();
+  result.started_at = std::chrono::system_clock::now();
+  const auto started = Clock::now();
+  const auto deadline = started + options_.timeout;
+
+  std::string method = options_.method.empty() ? (options_.body ? "POST" : "GET") : options_.method;
+  std::optional<std::string> body = options_.body;
+  Headers headers = options_.headers;
+  Url current = url;
+
+  for (int redirects = 0;; ++redirects) {
+    Hop hop;
+    hop.url = current.to_string();
+    hop.method = method;
+
+    std::string connect_host = current.host;
+    std::uint16_t connect_port = current.port;
+    for (const auto& rule : options_.connect_to_overrides) {
+      if ((rule.from_host.empty() || rule.from_host == current.host) &&
+          (!rule.from_port || *rule.from_port == current.port)) {
+        if (!rule.to_host.empty()) connect_host = rule.to_host;
+        if (rule.to_port) connect_port = *rule.to_port;
+        break;
+      }
+    }
+
+    dns::Resolution resolution;
+    if (auto cached = state.resolved.find(connect_host); cached != state.resolved.end()) {
+      resolution = cached->second;
+      if (resolution.source != "literal") resolution.source = "cached";
+      resolution.queries.clear();
+      resolution.duration = nanoseconds(0);
+    } else {
+      const auto override_rule = std::find_if(
+          options_.resolve_overrides.begin(), options_.resolve_overrides.end(),
+          [&](const ResolveOverride& r) { return r.host == connect_host && r.port == connect_port; });
+      if (override_rule != options_.resolve_overrides.end()) {
+        resolution.host = connect_host;
+        resolution.source = "override";
+        resolution.addresses = dns::connect_order(override_rule->addresses, options_.family);
+      } else {
+        dns::Resolution partial;
+        auto resolved = dns::resolve(
+            connect_host, {options_.family, deadline - Clock::now(), options_.hosts_path}, &partial);
+        if (!resolved) {
+          hop.dns = partial;
+          hop.phases = compute_phases({partial.duration, {}, {}, {}, {}, {}});
+          result.hops.push_back(std::move(hop));
+          result.failure = TraceFailure{resolved.error(), "dns"};
+          break;
+        }
+        resolution = std::move(*resolved);
+      }
+      if (resolution.addresses.empty()) {
+        hop.dns = resolution;
+        result.hops.push_back(std::move(hop));
+        result.failure = TraceFailure{{"dns_nodata", "--resolve gives no address of the requested family for " + connect_host,
+                                       "drop -4/-6 or add an address of that family"},
+                                      "dns"};
+        break;
+      }
+      state.resolved[connect_host] = resolution;
+    }
+    hop.dns = resolution;
+
+    const std::string curl_key = current.host + ":" + std::to_string(current.port);
+    if (state.resolve_entries.insert(curl_key).second) {
+      const auto& first = resolution.addresses.front();
+      const auto entry = curl_key + ":" + (first.find(':') != std::string::npos ? "[" + first + "]" : first);
+      slist_append(state.resolve_list, entry.c_str());
+      curl_easy_setopt(easy, CURLOPT_RESOLVE, state.resolve_list.get());
+    }
+
+    HopContext context;
+    context.easy = easy;
+    context.deadline = deadline;
+    context.addresses = resolution.addresses;
+    context.connect_port = connect_port;
+    context.wants_tls = current.is_https();
+    state.hop = &context;
+
+    curl_easy_setopt(easy, CURLOPT_URL, hop.url.c_str());
+    state.request_headers.reset();
+    for (const auto& h : headers) slist_append(state.request_headers, (h.name + ": " + h.value).c_str());
+    curl_easy_setopt(easy, CURLOPT_HTTPHEADER, state.request_headers.get());
+    curl_easy_setopt(easy, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
+    if (body) {
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body->size()));
+      curl_easy_setopt(easy, CURLOPT_POSTFIELDS, body->data());
+    } else if (method != "HEAD") {
+      curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+    }
+    const bool custom = !(method == "GET" && !body) && !(method == "POST" && body) && method != "HEAD";
+    curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, custom ? method.c_str() : nullptr);
+    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long>(1, remaining.count())));
+
+    state.errbuf[0] = '\0';
+    context.transfer_start = Clock::now();
+    const CURLcode code = curl_easy_perform(easy);
+    state.hop = nullptr;
+
+    hop.reused = !context.socket_opened;
+    hop.connects = context.attempts;
+    hop.tls = context.tls;
+    hop.request_line = context.request_line;
+    hop.request_headers = context.request_headers;
+    hop.response_headers = context.response_headers;
+    hop.body_bytes = context.body_bytes;
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &hop.status);
+    long version = 0;
+    curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+    hop.http_version = http_version_name(version);
+    if (!context.attempts.empty() && context.attempts.back().result == "ok") {
+      state.connected_peer[curl_key] = {context.attempts.back().address, context.attempts.back().port};
+    }
+    if (auto peer = state.connected_peer.find(curl_key); peer != state.connected_peer.end()) {
+      hop.remote_ip = peer->second.first;
+      hop.remote_port = peer->second.second;
+    }
+
+    const auto done = curl_time(easy, CURLINFO_TOTAL_TIME_T);
+    PhaseMarks marks;
+    marks.dns = resolution.duration;
+    marks.connected = curl_time(easy, CURLINFO_CONNECT_TIME_T);
+    marks.tls_done = curl_time(easy, CURLINFO_APPCONNECT_TIME_T);
+    marks.request_sent = context.request_sent;
+    marks.first_byte = curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T);
+    marks.done = done;
+    if (code != CURLE_OK) {
+      if (marks.connected == nanoseconds(0) && !hop.reused) marks.connected = done;
+      if (marks.first_byte == nanoseconds(0)) marks.first_byte = done;
+    }
+    hop.phases = compute_phases(marks);
+
+    if (code != CURLE_OK) {
+      result.failure = classify_failure(code, state.errbuf, easy, context, connect_host);
+      result.hops.push_back(std::move(hop));
+      break;
+    }
+
+    char* location = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
+    if (location != nullptr) hop.redirect_url = location;
+    const bool follow = options_.follow_redirects && is_redirect(hop.status) && !hop.redirect_url.empty();
+    result.hops.push_back(hop);
+    if (!follow) break;
+
+    if (redirects >= options_.max_redirects) {
+      result.failure = TraceFailure{
+          {"too_many_redirects", "stopped after " + std::to_string(options_.max_redirects) + " redirects",
+           "the server may redirect in a loop; raise --max-redirs if the chain is really this long"},
+          "redirect"};
+      break;
+    }
+    auto next = parse_url(hop.redirect_url);
+    if (!next) {
+      result.failure = TraceFailure{{"http_protocol", "redirect to an unusable Location: " + next.error().message,
+                                     "fix the Location header the server sends"},
+                                    "redirect"};
+      break;
+    }
+    if ((hop.status == 303 && method != "HEAD") ||
+        ((hop.status == 301 || hop.status == 302) && method == "POST")) {
+      method = "GET";
+      body.reset();
+    }
+    if (next->host != current.host || next->port != current.port) headers = without_credentials(headers);
+    current = *next;
+  }
+
+  result.total = Clock::now() - started;
+  return result;
+}
+
+}  // namespace reqscope::http

@@ -1,0 +1,249 @@
+#include "reqscope/lab/server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <charconv>
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "reqscope/tls/self_signed.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::lab {
+
+namespace {
+
+constexpr std::size_t kWorkerThreads = 64;
+
+// Parses a non-negative decimal no larger than `max`, or explains why not.
+std::optional<long> parse_bounded(const std::string& text, long max, std::string& why) {
+  long value = -1;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || value < 0) {
+    why = util::quote(text) + " is not a non-negative integer";
+    return std::nullopt;
+  }
+  if (value > max) {
+    why = util::quote(text) + " exceeds the cap of " + std::to_string(max);
+    return std::nullopt;
+  }
+  return value;
+}
+
+void bad_request(httplib::Response& res, const std::string& why) {
+  res.status = 400;
+  res.set_content("bad request: " + why + "\n", "text/plain");
+}
+
+constexpr const char* kIndexHtml = R"(<!doctype html>
+<html><head><meta charset="utf-8"><title>reqscope lab</title></head>
+<body><h1>reqscope lab</h1>
+<p>A local server for learning and testing. Endpoints:</p>
+<ul>
+<li><code>/delay/{ms}</code> waits before answering</li>
+<li><code>/drip?bytes=N&amp;ms=T</code> sends the body slowly</li>
+<li><code>/status/{code}</code> answers with that status</li>
+<li><code>/redirect/{n}</code> redirects n times</li>
+<li><code>/bytes/{n}</code> sends n bytes</li>
+<li><code>/headers</code> echoes the request headers</li>
+<li><code>/close</code> drops the connection mid-response</li>
+</ul>
+<p>See reqscope-lab(1).</p>
+</body></html>
+)";
+
+}  // namespace
+
+struct LabServer::Impl {
+  std::unique_ptr<httplib::Server> server;
+  std::thread thread;
+  std::string scheme;
+  std::string host;
+  int port = 0;
+  std::mutex mutex;
+  std::condition_variable stop_requested;
+  bool stopping = false;
+  tls::KeyAndCertificate credentials;
+
+  // Waits for `ms` or until the server stops, whichever comes first; false when stopping.
+  bool pause(long ms) {
+    std::unique_lock lock(mutex);
+    return !stop_requested.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
+  }
+
+  void add_routes();
+};
+
+void LabServer::Impl::add_routes() {
+  auto& svr = *server;
+
+  svr.Get("/", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(kIndexHtml, "text/html; charset=utf-8");
+  });
+
+  svr.Get(R"(/delay/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string why;
+    const auto ms = parse_bounded(req.matches[1], kMaxDelayMs, why);
+    if (!ms) return bad_request(res, "delay " + why + " (milliseconds, at most 60000)");
+    pause(*ms);
+    res.set_content("waited " + std::to_string(*ms) + " ms\n", "text/plain");
+  });
+
+  svr.Get("/drip", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string why;
+    const auto bytes = parse_bounded(req.has_param("bytes") ? req.get_param_value("bytes") : "10",
+                                     kMaxBodyBytes, why);
+    if (!bytes) return bad_request(res, "bytes " + why);
+    const auto ms = parse_bounded(req.has_param("ms") ? req.get_param_value("ms") : "1000", kMaxDelayMs, why);
+    if (!ms) return bad_request(res, "ms " + why);
+    // At most 100 pieces, so a large body drips in visible steps without a write per byte.
+    const long pieces = std::clamp<long>(*bytes, 1, 100);
+    res.set_content_provider(
+        static_cast<std::size_t>(*bytes), "application/octet-stream",
+        [this, total = *bytes, pieces, ms = *ms](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+          const long piece_size = (total + pieces - 1) / pieces;
+          if (!pause(ms / pieces)) return false;
+          const auto size = static_cast<std::size_t>(std::min(piece_size, total - static_cast<long>(offset)));
+          const std::string chunk(size, '*');
+          return sink.write(chunk.data(), chunk.size());
+        });
+  });
+
+  svr.Get(R"(/status/([^/]*))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string why;
+    const auto code = parse_bounded(req.matches[1], 599, why);
+    if (!code || *code < 200) return bad_request(res, "status " + (why.empty() ? util::quote(req.matches[1].str()) + " is below 200" : why) + " (use 200-599)");
+    res.status = static_cast<int>(*code);
+    res.set_content("status " + std::to_string(*code) + "\n", "text/plain");
+  });
+
+  svr.Get(R"(/redirect/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string why;
+    const auto n = parse_bounded(req.matches[1], kMaxRedirects, why);
+    if (!n) return bad_request(res, "redirect count " + why);
+    if (*n == 0) {
+      res.set_content("redirect chain done\n", "text/plain");
+      return;
+    }
+    const bool absolute = req.has_param("absolute") && req.get_param_value("absolute") == "1";
+    std::string location = "/redirect/" + std::to_string(*n - 1);
+    if (absolute) {
+      location = scheme + "://" + req.get_header_value("Host") + location + "?absolute=1";
+    }
+    res.status = 302;
+    res.set_header("Location", location);
+    res.set_content("redirecting to " + location + "\n", "text/plain");
+  });
+
+  svr.Get(R"(/bytes/([^/]*))", [](const httplib::Request& req, httplib::Response& res) {
+    std::string why;
+    const auto n = parse_bounded(req.matches[1], kMaxBodyBytes, why);
+    if (!n) return bad_request(res, "byte count " + why);
+    res.set_content_provider(static_cast<std::size_t>(*n), "application/octet-stream",
+                             [](std::size_t, std::size_t length, httplib::DataSink& sink) {
+                               static const std::string block(64 * 1024, 'x');
+                               return sink.write(block.data(), std::min(length, block.size()));
+                             });
+  });
+
+  svr.Get("/headers", [](const httplib::Request& req, httplib::Response& res) {
+    nlohmann::ordered_json headers = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : req.headers) {
+      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT") continue;
+      auto& slot = headers[name];
+      slot = slot.is_null() ? value : slot.get<std::string>() + ", " + value;
+    }
+    res.set_content(nlohmann::ordered_json{{"headers", headers}}.dump(2) + "\n", "application/json");
+  });
+
+  svr.Get("/close", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content_provider(1000, "text/plain",
+                             [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                               if (offset > 0) return false;
+                               const std::string part(100, '.');
+                               sink.write(part.data(), part.size());
+                               return true;
+                             });
+  });
+
+  svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404 && res.body.empty()) {
+      res.set_content("not found: " + util::quote(req.path) + " is not a lab endpoint; see reqscope-lab(1)\n",
+                      "text/plain");
+    }
+  });
+}
+
+LabServer::LabServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+LabServer::~LabServer() { stop(); }
+
+Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->host = options.bind;
+  impl->scheme = options.https ? "https" : "http";
+  if (options.https) {
+    if (!options.cert_file.empty() || !options.key_file.empty()) {
+      impl->server = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+    } else {
+      auto credentials = tls::make_self_signed(
+          "localhost", {"DNS:localhost", "IP:127.0.0.1", "IP:::1"}, 30);
+      if (!credentials) return tl::unexpected(credentials.error());
+      impl->credentials = std::move(*credentials);
+      impl->server = std::make_unique<httplib::SSLServer>(impl->credentials.certificate.get(),
+                                                          impl->credentials.key.get());
+    }
+    if (!impl->server->is_valid()) {
+      return fail("bad_file", "cannot load the certificate " + util::quote(options.cert_file) +
+                                  " or key " + util::quote(options.key_file),
+                  "give a PEM certificate and its matching PEM private key");
+    }
+  } else {
+    impl->server = std::make_unique<httplib::Server>();
+  }
+  impl->server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  impl->server->set_keep_alive_max_count(1000);
+  // Headers and body go out in separate writes; without TCP_NODELAY, Nagle and
+  // delayed ACKs add 40 ms to every keep-alive response.
+  impl->server->set_tcp_nodelay(true);
+  impl->add_routes();
+
+  if (options.port == 0) {
+    impl->port = impl->server->bind_to_any_port(options.bind);
+  } else if (impl->server->bind_to_port(options.bind, options.port)) {
+    impl->port = options.port;
+  } else {
+    impl->port = -1;
+  }
+  if (impl->port <= 0) {
+    return fail("network", "cannot listen on " + options.bind + " port " + std::to_string(options.port),
+                "the port may be in use or the address not local; try --port 0");
+  }
+  auto* server = impl->server.get();
+  impl->thread = std::thread([server] { server->listen_after_bind(); });
+  return std::unique_ptr<LabServer>(new LabServer(std::move(impl)));
+}
+
+std::string LabServer::url() const {
+  const bool v6 = impl_->host.find(':') != std::string::npos;
+  return impl_->scheme + "://" + (v6 ? "[" + impl_->host + "]" : impl_->host) + ":" + std::to_string(impl_->port);
+}
+
+std::uint16_t LabServer::port() const { return static_cast<std::uint16_t>(impl_->port); }
+
+void LabServer::stop() {
+  if (!impl_ || !impl_->thread.joinable()) return;
+  {
+    std::lock_guard lock(impl_->mutex);
+    impl_->stopping = true;
+  }
+  impl_->stop_requested.notify_all();
+  impl_->server->stop();
+  impl_->thread.join();
+}
+
+}  // namespace reqscope::lab

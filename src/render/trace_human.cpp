@@ -1,0 +1,227 @@
+#include "reqscope/render/trace_human.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+
+#include "reqscope/http/repeat.hpp"
+#include "reqscope/util/duration.hpp"
+
+namespace reqscope::render {
+
+namespace {
+
+constexpr int kBarWidth = 40;
+
+std::string repeat_glyph(const Style& style, int count) {
+  std::string out;
+  for (int i = 0; i < count; ++i) out += style.unicode ? "\u2588" : "#";
+  return out;
+}
+
+std::string verdict_line(const http::TraceResult& trace, const std::vector<http::Check>& checks,
+                         const Style& style) {
+  if (!trace.ok()) {
+    return style.bold(style.red("FAILED")) + "  " + trace.failure->error.kind + " in the " +
+           trace.failure->phase + " phase after " + format_ms(util::to_ms(trace.total));
+  }
+  const auto& last = trace.hops.back();
+  const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+  const std::string word = checks_ok ? style.bold(style.green("OK")) : style.bold(style.red("CHECK FAILED"));
+  return fmt::format("{}  {} in {} · {} hop{} · {} · {}", word, last.status, format_ms(util::to_ms(trace.total)),
+                     trace.hops.size(), trace.hops.size() == 1 ? "" : "s", last.http_version,
+                     last.remote_ip.find(':') != std::string::npos
+                         ? fmt::format("[{}]:{}", last.remote_ip, last.remote_port)
+                         : fmt::format("{}:{}", last.remote_ip, last.remote_port));
+}
+
+std::string dns_line(const dns::Resolution& dns) {
+  std::string addresses;
+  for (const auto& a : dns.addresses) addresses += (addresses.empty() ? "" : ", ") + a;
+  if (dns.source == "literal") return "IP literal, no lookup";
+  if (dns.source == "cached") return fmt::format("{} → {} (cached from an earlier hop)", dns.host, addresses);
+  if (dns.source == "hosts") return fmt::format("{} → {} (from /etc/hosts)", dns.host, addresses);
+  if (dns.source == "localhost") return fmt::format("{} → {} (localhost, RFC 6761)", dns.host, addresses);
+  if (dns.source == "override") return fmt::format("{} → {} (--resolve)", dns.host, addresses);
+  std::string out = fmt::format("{} → {} via {}", dns.host, addresses.empty() ? "nothing" : addresses,
+                                dns.servers.empty() ? "system resolver" : dns.servers.front());
+  for (const auto& q : dns.queries) {
+    std::string answers;
+    for (const auto& a : q.answers) answers += fmt::format("{}{} (TTL {} s)", answers.empty() ? "" : ", ", a.address, a.ttl_s);
+    out += fmt::format("\n           {:<4} {:<8} {:>9}  {}", q.type, q.status, format_ms(util::to_ms(q.duration)), answers);
+  }
+  return out;
+}
+
+void render_headers(std::string& out, const char* arrow, const http::Headers& headers, bool show_secrets) {
+  for (const auto& h : headers) {
+    out += fmt::format("    {} {}: {}\n", arrow, h.name, show_secrets ? h.value : http::redact_value(h.name, h.value));
+  }
+}
+
+void render_waterfall(std::string& out, const http::Phases& phases, const Style& style) {
+  const double total = std::max(util::to_ms(phases.total), 1e-9);
+  double offset = 0;
+  for (const char* name : http::kPhaseNames) {
+    const double ms = http::phase_ms(phases, name);
+    if (std::string_view(name) == "total") {
+      out += fmt::format("  {:<9}{:>11}\n", name, format_ms(ms));
+      break;
+    }
+    const int start = static_cast<int>(std::floor(offset / total * kBarWidth));
+    int width = static_cast<int>(std::lround(ms / total * kBarWidth));
+    width = std::min(width, kBarWidth - std::min(start, kBarWidth - 1));
+    const std::string bar = width > 0 ? std::string(static_cast<std::size_t>(start), ' ') +
+                                            style.cyan(repeat_glyph(style, width))
+                                      : std::string();
+    out += fmt::format("  {:<9}{:>11}  {}\n", name, format_ms(ms), bar);
+    offset += ms;
+  }
+}
+
+void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const HumanOptions& options) {
+  const auto& style = options.style;
+  out += fmt::format("\n{} {} {}", style.bold(fmt::format("Hop {}", index + 1)), hop.method, hop.url);
+  if (hop.status != 0) out += fmt::format("  → {}", style.bold(std::to_string(hop.status)));
+  if (!hop.http_version.empty()) {
+    out += fmt::format("  ({}, {})", hop.http_version, hop.reused ? "reused connection" : "new connection");
+  }
+  out += "\n";
+  if (hop.dns) out += fmt::format("  {:<9}{}\n", "dns", dns_line(*hop.dns));
+  for (const auto& c : hop.connects) {
+    const auto result = c.result == "ok" ? style.green(c.result) : style.red(c.result);
+    out += fmt::format("  {:<9}{} port {} {} {} in {}{}\n", "connect", c.address, c.port, c.family, result,
+                       format_ms(util::to_ms(c.duration)), c.detail.empty() ? "" : " (" + c.detail + ")");
+  }
+  if (hop.reused) out += fmt::format("  {:<9}reused an open connection to {}\n", "connect", hop.remote_ip);
+  if (hop.tls) {
+    const auto& t = *hop.tls;
+    out += fmt::format("  {:<9}{} {} ALPN {}\n", "tls", t.version, t.cipher, t.alpn.empty() ? "none" : t.alpn);
+    out += fmt::format("           leaf {}\n           issuer {}\n", t.subject, t.issuer);
+    std::string sans;
+    for (const auto& s : t.sans) sans += (sans.empty() ? "" : ", ") + s;
+    if (!sans.empty()) out += fmt::format("           SANs {}\n", sans);
+    out += fmt::format("           expires {} ({} days left) · verify {}\n", t.not_after, t.days_left,
+                       t.verified ? style.green("ok") : style.red(t.verify_result));
+  }
+  if (options.verbose) {
+    if (!hop.request_line.empty()) out += fmt::format("    > {}\n", hop.request_line);
+    render_headers(out, ">", hop.request_headers, options.show_secrets);
+    render_headers(out, "<", hop.response_headers, options.show_secrets);
+  }
+  if (hop.status != 0) {
+    out += fmt::format("  {:<9}{} · body {}{}\n", "response", hop.status, format_bytes(hop.body_bytes),
+                       hop.redirect_url.empty() ? "" : " · Location " + hop.redirect_url);
+  }
+  out += "\n";
+  render_waterfall(out, hop.phases, style);
+}
+
+void render_runs(std::string& out, const std::vector<http::TraceResult>& runs, const Style& style) {
+  out += fmt::format("\n{:<6}", "run");
+  for (const char* name : http::kPhaseNames) out += fmt::format("{:>10}", name);
+  out += "\n";
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    out += fmt::format("{:<6}", i + 1);
+    if (!runs[i].ok()) {
+      out += style.red(fmt::format("  failed: {}", runs[i].failure->error.kind)) + "\n";
+      continue;
+    }
+    const auto phases = http::trace_phases(runs[i]);
+    for (const char* name : http::kPhaseNames) out += fmt::format("{:>10.2f}", http::phase_ms(phases, name));
+    out += "\n";
+  }
+  const auto stats = http::summarize_runs(runs);
+  if (stats.empty()) return;
+  const auto ok_runs = stats.at("total").count;
+  out += fmt::format("\n{:<9}{:>10}{:>10}{:>10}{:>10}{:>10}   (ms over {} successful run{})\n", "phase", "min",
+                     "p50", "p90", "p99", "max", ok_runs, ok_runs == 1 ? "" : "s");
+  for (const char* name : http::kPhaseNames) {
+    const auto& s = stats.at(name);
+    out += fmt::format("{:<9}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}\n", name, s.min, s.p50, s.p90, s.p99, s.max);
+  }
+}
+
+}  // namespace
+
+std::string explain_trace(const http::TraceResult& trace) {
+  std::string out = "\nWhat the phases mean\n";
+  out +=
+      "  dns       Turning the host name into IP addresses. An IP literal, /etc/hosts or an earlier\n"
+      "            hop needs no lookup; otherwise a resolver is asked, and its TTL says how long\n"
+      "            the answer may be cached.\n"
+      "  connect   The TCP three-way handshake (SYN, SYN-ACK, ACK): one network round trip to\n"
+      "            the server. Every address tried is listed, so an IPv6-to-IPv4 fallback shows.\n"
+      "  tls       The TLS handshake on https: agree on a version and cipher, check the\n"
+      "            server's certificate, derive keys. One more round trip with TLS 1.3, two\n"
+      "            with TLS 1.2.\n"
+      "  send      Writing the request line, headers and body to the connection.\n"
+      "  wait      Server wait (time to first byte after sending): the server reads the\n"
+      "            request, runs the application, its database queries and upstream calls,\n"
+      "            and starts the response. Mostly server time, plus one round trip.\n"
+      "  transfer  Receiving the response body, from its first byte to its last: grows with\n"
+      "            body size and shrinks with bandwidth; a streamed or slow body shows here.\n"
+      "  Phases do not overlap: they add up to the total. Each redirect hop is measured on\n"
+      "  its own, unlike curl -w which sums redirects.\n";
+  if (!trace.ok()) {
+    out += "\nWhat this failure suggests\n  " + trace.failure->error.hint + "\n";
+    return out;
+  }
+  const auto phases = http::trace_phases(trace);
+  std::string biggest = "dns";
+  for (const char* name : http::kPhaseNames) {
+    if (std::string_view(name) != "total" && http::phase_ms(phases, name) > http::phase_ms(phases, biggest)) {
+      biggest = name;
+    }
+  }
+  const double share = http::phase_ms(phases, biggest) / std::max(http::phase_ms(phases, "total"), 1e-9) * 100;
+  out += fmt::format("\nWhat this trace suggests\n  The largest phase is {} at {} ({:.0f}% of the total).\n  ",
+                     biggest, format_ms(http::phase_ms(phases, biggest)), share);
+  if (biggest == "wait") {
+    out += "Most time is server wait: look at the application, its database queries\n"
+           "  and its upstream calls, not at the network.\n";
+  } else if (biggest == "dns") {
+    out += "Name resolution dominates: the resolver is slow or the answer was not cached;\n"
+           "  check the resolver, or keep connections open so lookups are rare.\n";
+  } else if (biggest == "connect") {
+    out += "The TCP handshake dominates: the server is far away (round-trip time) or an\n"
+           "  address failed before the one that worked. Connection reuse avoids this cost.\n";
+  } else if (biggest == "tls") {
+    out += "The TLS handshake dominates: several round trips, or a slow certificate check.\n"
+           "  TLS 1.3, session resumption and connection reuse make it cheaper.\n";
+  } else if (biggest == "transfer") {
+    out += "The body transfer dominates: the response is large or sent slowly; compress it,\n"
+           "  paginate it, or check whether the server streams it in small pieces.\n";
+  } else {
+    out += "Sending the request dominates: the request body is large or the connection is slow.\n";
+  }
+  if (trace.hops.size() > 1) {
+    out += fmt::format("  {} redirect hop{} cost time before the final answer; link to the final URL\n"
+                       "  directly where you can.\n",
+                       trace.hops.size() - 1, trace.hops.size() == 2 ? "" : "s");
+  }
+  return out;
+}
+
+std::string render_trace(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
+                         const HumanOptions& options) {
+  const auto& style = options.style;
+  const auto& last_run = runs.back();
+  std::string out = verdict_line(last_run, checks, style) + "\n";
+  if (!last_run.ok()) {
+    out += "  " + last_run.failure->error.message + "\n";
+    if (!last_run.failure->error.hint.empty()) out += "  hint: " + last_run.failure->error.hint + "\n";
+  }
+  for (const auto& c : checks) {
+    out += fmt::format("  {} {}\n", c.ok ? style.green("pass") : style.red("FAIL"), c.detail);
+  }
+  if (runs.size() == 1) {
+    for (std::size_t i = 0; i < last_run.hops.size(); ++i) render_hop(out, i, last_run.hops[i], options);
+  } else {
+    render_runs(out, runs, style);
+  }
+  if (options.explain) out += explain_trace(last_run);
+  return out;
+}
+
+}  // namespace reqscope::render

@@ -1,0 +1,40 @@
+#include "reqscope/error.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace reqscope {
+
+namespace {
+
+constexpr std::array<std::string_view, 7> kUsageKinds = {
+    "usage", "bad_url", "bad_header", "bad_duration", "bad_option", "bad_input", "bad_file",
+};
+
+constexpr std::array<std::string_view, 15> kNetworkKinds = {
+    "dns_nxdomain",    "dns_nodata",     "dns_timeout",   "dns_servfail",   "dns_refused",
+    "dns_error",       "connect_refused", "connect_timeout", "connect_unreachable",
+    "tls_handshake",   "tls_verify",     "http_protocol", "timeout",        "network",
+    "too_many_redirects",
+};
+
+constexpr std::array<std::string_view, 2> kCheckKinds = {"expectation_failed", "check_failed"};
+
+template <std::size_t N>
+bool contains(const std::array<std::string_view, N>& kinds, std::string_view kind) {
+  for (auto k : kinds) {
+    if (k == kind) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ExitCode exit_code_for(const std::string& kind) {
+  if (contains(kUsageKinds, kind)) return ExitCode::usage;
+  if (contains(kNetworkKinds, kind)) return ExitCode::network;
+  if (contains(kCheckKinds, kind)) return ExitCode::check_failed;
+  return ExitCode::internal;
+}
+
+}  // namespace reqscope
