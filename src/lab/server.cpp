@@ -121,7 +121,7 @@ void LabServer::Impl::add_routes() {
     res.set_content("status " + std::to_string(*code) + "\n", "text/plain");
   });
 
-  svr.Get(R"(/redirect/([^/]*))", [this](const httplib::Request& req, httplib::Response& res) {
+  const auto redirect = [this](const httplib::Request& req, httplib::Response& res) {
     std::string why;
     const auto n = parse_bounded(req.matches[1], kMaxRedirects, why);
     if (!n) return bad_request(res, "redirect count " + why);
@@ -137,7 +137,9 @@ void LabServer::Impl::add_routes() {
     res.status = 302;
     res.set_header("Location", location);
     res.set_content("redirecting to " + location + "\n", "text/plain");
-  });
+  };
+  svr.Get(R"(/redirect/([^/]*))", redirect);
+  svr.Post(R"(/redirect/([^/]*))", redirect);
 
   svr.Get(R"(/bytes/([^/]*))", [](const httplib::Request& req, httplib::Response& res) {
     std::string why;
@@ -150,15 +152,21 @@ void LabServer::Impl::add_routes() {
                              });
   });
 
-  svr.Get("/headers", [](const httplib::Request& req, httplib::Response& res) {
+  const auto echo = [](const httplib::Request& req, httplib::Response& res) {
     nlohmann::ordered_json headers = nlohmann::ordered_json::object();
     for (const auto& [name, value] : req.headers) {
       if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT") continue;
       auto& slot = headers[name];
       slot = slot.is_null() ? value : slot.get<std::string>() + ", " + value;
     }
-    res.set_content(nlohmann::ordered_json{{"headers", headers}}.dump(2) + "\n", "application/json");
-  });
+    const nlohmann::ordered_json body = {{"method", req.method}, {"headers", headers}, {"body_bytes", req.body.size()}};
+    res.set_content(body.dump(2) + "\n", "application/json");
+  };
+  svr.Get("/headers", echo);
+  svr.Post("/headers", echo);
+  svr.Put("/headers", echo);
+  svr.Patch("/headers", echo);
+  svr.Delete("/headers", echo);
 
   svr.Get("/close", [](const httplib::Request&, httplib::Response& res) {
     res.set_content_provider(1000, "text/plain",
@@ -190,8 +198,7 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
     if (!options.cert_file.empty() || !options.key_file.empty()) {
       impl->server = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
     } else {
-      auto credentials = tls::make_self_signed(
-          "localhost", {"DNS:localhost", "IP:127.0.0.1", "IP:::1"}, 30);
+      auto credentials = tls::make_certificate({"localhost", {"DNS:localhost", "IP:127.0.0.1", "IP:::1"}, 30, false});
       if (!credentials) return tl::unexpected(credentials.error());
       impl->credentials = std::move(*credentials);
       impl->server = std::make_unique<httplib::SSLServer>(impl->credentials.certificate.get(),

@@ -1,9 +1,13 @@
 #include "reqscope/tls/self_signed.hpp"
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+
+#include <algorithm>
 
 namespace reqscope::tls {
 
@@ -16,10 +20,20 @@ struct ExtensionDeleter {
   void operator()(X509_EXTENSION* extension) const { X509_EXTENSION_free(extension); }
 };
 
-bool add_extension(X509* certificate, int nid, const std::string& value) {
+struct BioDeleter {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+
+std::string bio_text(BIO* bio) {
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio, &data);
+  return length > 0 ? std::string(data, static_cast<std::size_t>(length)) : std::string{};
+}
+
+bool add_extension(X509* certificate, X509* issuer, int nid, const std::string& value) {
   X509V3_CTX context;
   X509V3_set_ctx_nodb(&context);
-  X509V3_set_ctx(&context, certificate, certificate, nullptr, nullptr, 0);
+  X509V3_set_ctx(&context, issuer, certificate, nullptr, nullptr, 0);
   std::unique_ptr<X509_EXTENSION, ExtensionDeleter> extension(
       X509V3_EXT_conf_nid(nullptr, &context, nid, value.c_str()));
   return extension && X509_add_ext(certificate, extension.get(), -1) == 1;
@@ -27,8 +41,20 @@ bool add_extension(X509* certificate, int nid, const std::string& value) {
 
 }  // namespace
 
-Result<KeyAndCertificate> make_self_signed(const std::string& common_name,
-                                           const std::vector<std::string>& sans, int days) {
+std::string certificate_pem(const X509* certificate) {
+  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), certificate);
+  return bio_text(bio.get());
+}
+
+std::string private_key_pem(const EVP_PKEY* key) {
+  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+  return bio_text(bio.get());
+}
+
+Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
+                                           const KeyAndCertificate* issuer) {
   const auto failed = [](const char* step) {
     return fail("tls_setup", std::string("cannot create a self-signed certificate: ") + step,
                 "check that OpenSSL 3 is installed correctly");
@@ -45,27 +71,35 @@ Result<KeyAndCertificate> make_self_signed(const std::string& common_name,
   BIGNUM* serial = BN_bin2bn(serial_bytes, sizeof serial_bytes, nullptr);
   BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(certificate.get()));
   BN_free(serial);
-  X509_gmtime_adj(X509_getm_notBefore(certificate.get()), -60);
-  X509_gmtime_adj(X509_getm_notAfter(certificate.get()), static_cast<long>(days) * 86400);
+  const long validity_s = static_cast<long>(request.days) * 86400;
+  X509_gmtime_adj(X509_getm_notBefore(certificate.get()), std::min(-60L, validity_s - 86400));
+  X509_gmtime_adj(X509_getm_notAfter(certificate.get()), validity_s);
   X509_set_pubkey(certificate.get(), key.get());
 
   X509_NAME* name = X509_get_subject_name(certificate.get());
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>("reqscope lab"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
-  X509_set_issuer_name(certificate.get(), name);
+                             reinterpret_cast<const unsigned char*>(request.common_name.c_str()), -1, -1, 0);
+  X509* issuer_certificate = issuer != nullptr ? issuer->certificate.get() : certificate.get();
+  EVP_PKEY* signing_key = issuer != nullptr ? issuer->key.get() : key.get();
+  X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate));
 
   std::string san_list;
-  for (const auto& san : sans) san_list += (san_list.empty() ? "" : ",") + san;
-  if (!san_list.empty() && !add_extension(certificate.get(), NID_subject_alt_name, san_list)) {
+  for (const auto& san : request.sans) san_list += (san_list.empty() ? "" : ",") + san;
+  X509* cert = certificate.get();
+  if (!san_list.empty() && !add_extension(cert, issuer_certificate, NID_subject_alt_name, san_list)) {
     return failed("subjectAltName");
   }
-  if (!add_extension(certificate.get(), NID_basic_constraints, "critical,CA:FALSE") ||
-      !add_extension(certificate.get(), NID_ext_key_usage, "serverAuth")) {
-    return failed("extensions");
-  }
-  if (X509_sign(certificate.get(), key.get(), EVP_sha256()) == 0) return failed("signing");
+  const bool extensions_ok =
+      request.is_ca
+          ? add_extension(cert, issuer_certificate, NID_basic_constraints, "critical,CA:TRUE") &&
+                add_extension(cert, issuer_certificate, NID_key_usage, "critical,keyCertSign,cRLSign") &&
+                add_extension(cert, issuer_certificate, NID_subject_key_identifier, "hash")
+          : add_extension(cert, issuer_certificate, NID_basic_constraints, "critical,CA:FALSE") &&
+                add_extension(cert, issuer_certificate, NID_ext_key_usage, "serverAuth");
+  if (!extensions_ok) return failed("extensions");
+  if (X509_sign(cert, signing_key, EVP_sha256()) == 0) return failed("signing");
   return KeyAndCertificate{std::move(key), std::move(certificate)};
 }
 

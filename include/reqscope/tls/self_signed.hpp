@@ -25,9 +25,20 @@ struct KeyAndCertificate {
   Certificate certificate;
 };
 
-// A P-256 key and a self-signed certificate for `common_name`, valid for `days`
-// from now, with the given subject alternative names ("DNS:localhost", "IP:127.0.0.1").
-Result<KeyAndCertificate> make_self_signed(const std::string& common_name,
-                                           const std::vector<std::string>& sans, int days);
+struct CertificateRequest {
+  std::string common_name;
+  std::vector<std::string> sans;  // "DNS:localhost", "IP:127.0.0.1"
+  int days = 30;                  // validity from now; negative gives an expired certificate
+  bool is_ca = false;
+};
+
+// A fresh P-256 key and a certificate for it, signed by `issuer` or, when
+// `issuer` is null, by the new key itself (self-signed).
+Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
+                                           const KeyAndCertificate* issuer = nullptr);
+
+// The certificate and key in PEM form.
+std::string certificate_pem(const X509* certificate);
+std::string private_key_pem(const EVP_PKEY* key);
 
 }  // namespace reqscope::tls

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "support/process.hpp"
+
+namespace reqscope::test {
+
+// A real nginx on free loopback ports, configured for the tests: plain HTTP,
+// HTTPS with HTTP/2 and a leaf certificate issued by a CA made at start-up,
+// and `return` locations for statuses and redirects. Stopped when destroyed.
+class Nginx {
+ public:
+  Nginx();
+  ~Nginx();
+  Nginx(const Nginx&) = delete;
+  Nginx& operator=(const Nginx&) = delete;
+
+  int http_port() const { return http_port_; }
+  int https_port() const { return https_port_; }
+  std::string http_url(const std::string& path = "/") const;
+  std::string https_url(const std::string& path = "/") const;
+  // PEM file with the CA that issued the HTTPS certificate.
+  const std::string& ca_file() const { return ca_file_; }
+
+ private:
+  TempDir dir_;
+  int http_port_ = 0;
+  int https_port_ = 0;
+  std::string ca_file_;
+  std::unique_ptr<Process> process_;
+};
+
+}  // namespace reqscope::test
