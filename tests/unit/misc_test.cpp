@@ -1,0 +1,30 @@
+#include <catch2/catch.hpp>
+
+#include "reqscope/error.hpp"
+#include "reqscope/util/text.hpp"
+
+using namespace reqscope;
+
+TEST_CASE("every error kind maps to its documented exit code", "[errors]") {
+  CHECK(exit_code_for("bad_url") == ExitCode::usage);
+  CHECK(exit_code_for("usage") == ExitCode::usage);
+  CHECK(exit_code_for("bad_file") == ExitCode::usage);
+  CHECK(exit_code_for("expectation_failed") == ExitCode::check_failed);
+  for (const char* kind : {"dns_nxdomain", "dns_timeout", "connect_refused", "connect_timeout", "tls_handshake",
+                           "tls_verify", "http_protocol", "timeout", "too_many_redirects"}) {
+    INFO(kind);
+    CHECK(exit_code_for(kind) == ExitCode::network);
+  }
+  CHECK(exit_code_for("something_unexpected") == ExitCode::internal);
+  CHECK(static_cast<int>(ExitCode::internal) == 4);
+}
+
+TEST_CASE("quoted values are bounded and escaped", "[text]") {
+  CHECK(util::quote("abc") == "'abc'");
+  CHECK(util::quote("a'b") == "'a\\'b'");
+  CHECK(util::quote("\x1b[31m") == "'\\x1b[31m'");
+  CHECK(util::quote("\xff") == "'\\xff'");
+  const auto long_quote = util::quote(std::string(1000, 'x'));
+  CHECK(long_quote.size() < 120);
+  CHECK(long_quote.find("1000 bytes") != std::string::npos);
+}
