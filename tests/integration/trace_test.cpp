@@ -241,7 +241,7 @@ TEST_CASE("a connection dropped mid-body is an http_protocol failure", "[trace][
   CHECK(doc["error"]["phase"] == "transfer");
 }
 
-TEST_CASE("request headers and body reach the server; secrets are redacted", "[trace][lab]") {
+TEST_CASE("request headers and body reach the server and secrets are redacted", "[trace][lab]") {
   Lab lab;
   reqscope::test::TempDir dir;
   const auto body_file = dir.write("body.json", R"({"hello":"world"})");

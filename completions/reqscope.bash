@@ -1,0 +1,128 @@
+# bash completion for reqscope                             -*- shell-script -*-
+#
+# Installed as .../bash-completion/completions/reqscope, or source it from
+# ~/.bashrc. The option lists below must match `reqscope --help' and
+# `reqscope <command> --help'; a test checks them.
+
+_reqscope()
+{
+    local cur prev words cword
+    if declare -F _init_completion >/dev/null 2>&1; then
+        _init_completion -n = || return
+    else
+        words=("${COMP_WORDS[@]}")
+        cword=$COMP_CWORD
+        cur=${COMP_WORDS[COMP_CWORD]}
+        prev=${COMP_WORDS[COMP_CWORD-1]}
+    fi
+
+    local commands="trace lab demo"
+    local global_opts="--json --color --explain --timeout -v --verbose
+        --show-secrets -h --help"
+    local top_opts="--version"
+    local trace_opts="-X --request -H --header -d --data -L --location
+        --max-redirs -4 --ipv4 -6 --ipv6 --resolve --connect-to
+        -k --insecure --cacert --http1.1 --http2 --expect-status
+        --max-total-ms --max-ttfb-ms --repeat --interval --reuse"
+    local lab_opts="--port --bind --https --cert --key"
+    local demo_opts=""
+
+    # Find the command, skipping global options and their values.
+    local command="" i word skip=""
+    for ((i = 1; i < cword; i++)); do
+        word=${words[i]}
+        if [[ -n $skip ]]; then
+            skip=""
+            continue
+        fi
+        case $word in
+            --color | --timeout) skip=1 ;;
+            trace | lab | demo)
+                command=$word
+                break
+                ;;
+        esac
+    done
+
+    # Without bash-completion, '=' splits words: "--color=al" arrives as
+    # "--color" "=" "al".
+    if [[ $prev == "=" && $cword -ge 2 ]]; then
+        prev=${words[cword-2]}
+    elif [[ $cur == --*=* ]]; then
+        prev=${cur%%=*}
+        cur=${cur#*=}
+    fi
+
+    case $prev in
+        --color)
+            COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+            return
+            ;;
+        --cacert | --cert | --key)
+            if declare -F _filedir >/dev/null 2>&1; then
+                _filedir
+            else
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            return
+            ;;
+        -d | --data)
+            # A body is literal text, @FILE or @- (stdin): complete @FILE.
+            local path=${cur#@} f quoted
+            COMPREPLY=()
+            compopt -o nospace 2>/dev/null
+            while IFS= read -r f; do
+                printf -v quoted '%q' "$f"
+                if [[ -d $f ]]; then
+                    COMPREPLY+=("@$quoted/")
+                else
+                    COMPREPLY+=("@$quoted ")
+                fi
+            done < <(compgen -f -- "$path")
+            [[ -z $path || $path == - ]] && COMPREPLY+=("@- ")
+            return
+            ;;
+        -X | --request)
+            COMPREPLY=($(compgen -W "GET HEAD POST PUT PATCH DELETE OPTIONS" \
+                -- "$cur"))
+            return
+            ;;
+        --timeout | --interval)
+            COMPREPLY=($(compgen -W "250ms 1s 5s 10s 30s 1m" -- "$cur"))
+            return
+            ;;
+        -H | --header | --max-redirs | --resolve | --connect-to | \
+            --expect-status | --max-total-ms | --max-ttfb-ms | --repeat | \
+            --port | --bind)
+            return
+            ;;
+    esac
+
+    local opts
+    case $command in
+        trace) opts="$trace_opts $global_opts" ;;
+        lab) opts="$lab_opts $global_opts" ;;
+        demo) opts="$demo_opts $global_opts" ;;
+        *) opts="$global_opts $top_opts" ;;
+    esac
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+        return
+    fi
+    if [[ -z $command ]]; then
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        return
+    fi
+    if [[ $command == trace ]]; then
+        # The URL: offer the schemes until one is typed.
+        if [[ $cur != *://* ]]; then
+            compopt -o nospace 2>/dev/null
+            COMPREPLY=($(compgen -W "http:// https://" -- "$cur"))
+        fi
+    fi
+} &&
+    complete -F _reqscope reqscope
+
+# ex: filetype=sh

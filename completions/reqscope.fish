@@ -1,0 +1,130 @@
+# fish completion for reqscope. Install as
+# .../fish/vendor_completions.d/reqscope.fish.
+# The options below must match `reqscope --help' and
+# `reqscope <command> --help'; a test checks them. The comment before each
+# line gives the option's spelling as --help prints it.
+
+set -l commands trace lab demo
+
+# Completes a request body: @FILE, or @- for stdin.
+function __reqscope_data
+    set -l token (commandline -ct)
+    set -l path (string replace -r -- '^(--data=|-d)?@?' '' $token)
+    printf '@-\tstandard input\n'
+    for candidate in (__fish_complete_path $path)
+        printf '@%s\n' $candidate
+    end
+end
+
+complete -c reqscope -f
+
+# Commands
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a trace -d 'Trace one request end to end, phase by phase'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a lab -d 'Run the local teaching and test server until Ctrl-C'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a demo -d 'Trace a fast, a slow, a redirecting and an HTTPS endpoint'
+
+# Global options, before or after the command
+# --json
+complete -c reqscope -l json -d 'Print exactly one JSON document on stdout'
+# --color WHEN
+complete -c reqscope -l color -x -a 'auto always never' \
+    -d 'Colour output (auto honours NO_COLOR)'
+# --explain
+complete -c reqscope -l explain -d 'Explain each step in plain words'
+# --timeout DURATION
+complete -c reqscope -l timeout -x -a '250ms 1s 5s 10s 30s 1m' \
+    -d 'Give up on network work after this long (default 30s)'
+# -v, --verbose
+complete -c reqscope -s v -l verbose -d 'Show request and response headers'
+# --show-secrets
+complete -c reqscope -l show-secrets \
+    -d 'Show Authorization, Cookie and Set-Cookie values unredacted'
+# -h, --help
+complete -c reqscope -s h -l help -d 'Print help and exit'
+# --version
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -l version -d 'Print the version and exit'
+
+# reqscope trace URL
+set -l trace "__fish_seen_subcommand_from trace"
+complete -c reqscope -n $trace -a 'http:// https://' -d URL
+# -X, --request METHOD
+complete -c reqscope -n $trace -s X -l request -x \
+    -a 'GET HEAD POST PUT PATCH DELETE OPTIONS' \
+    -d 'Request method (default GET, or POST with -d)'
+# -H, --header HEADER
+complete -c reqscope -n $trace -s H -l header -x \
+    -d "Add a request header 'Name: value' (repeatable)"
+# -d, --data DATA
+complete -c reqscope -n $trace -s d -l data -x -a '(__reqscope_data)' \
+    -d 'Send this request body; @FILE reads a file, @- stdin'
+# -L, --location
+complete -c reqscope -n $trace -s L -l location \
+    -d 'Follow redirects, each hop measured on its own'
+# --max-redirs N
+complete -c reqscope -n $trace -l max-redirs -x \
+    -d 'Stop after this many redirects (default 20)'
+# -4, --ipv4
+complete -c reqscope -n $trace -s 4 -l ipv4 \
+    -d 'Resolve and connect over IPv4 only'
+# -6, --ipv6
+complete -c reqscope -n $trace -s 6 -l ipv6 \
+    -d 'Resolve and connect over IPv6 only'
+# --resolve HOST:PORT:ADDR
+complete -c reqscope -n $trace -l resolve -x \
+    -d 'Use ADDR for HOST:PORT instead of DNS (repeatable)'
+# --connect-to HOST1:PORT1:HOST2:PORT2
+complete -c reqscope -n $trace -l connect-to -x \
+    -d 'Connect to HOST2:PORT2 when the URL names HOST1:PORT1'
+# -k, --insecure
+complete -c reqscope -n $trace -s k -l insecure \
+    -d 'Continue when the certificate does not verify'
+# --cacert FILE
+complete -c reqscope -n $trace -l cacert -r -F \
+    -d 'Trust the CA certificates in this PEM file'
+# --http1.1
+complete -c reqscope -n $trace -l http1.1 -d 'Use HTTP/1.1 only'
+# --http2
+complete -c reqscope -n $trace -l http2 \
+    -d 'Use HTTP/2 (ALPN on https, upgrade on http)'
+# --expect-status CODE
+complete -c reqscope -n $trace -l expect-status -x \
+    -d 'Exit 1 unless the final status is CODE'
+# --max-total-ms MS
+complete -c reqscope -n $trace -l max-total-ms -x \
+    -d 'Exit 1 when the whole trace takes longer'
+# --max-ttfb-ms MS
+complete -c reqscope -n $trace -l max-ttfb-ms -x \
+    -d "Exit 1 when the final hop's time to first byte is longer"
+# --repeat N
+complete -c reqscope -n $trace -l repeat -x \
+    -d 'Run the trace N times and show per-phase statistics'
+# --interval DURATION
+complete -c reqscope -n $trace -l interval -x -a '100ms 500ms 1s 5s' \
+    -d 'Wait this long between repeated runs'
+# --reuse
+complete -c reqscope -n $trace -l reuse \
+    -d 'Keep the connection and DNS answer between repeated runs'
+
+# reqscope lab
+set -l lab "__fish_seen_subcommand_from lab"
+# --port PORT
+complete -c reqscope -n $lab -l port -x \
+    -d 'Listen on this port; 0 picks a free one (default 0)'
+# --bind ADDR
+complete -c reqscope -n $lab -l bind -x -a '127.0.0.1 ::1' \
+    -d 'Listen on this address (default 127.0.0.1)'
+# --https
+complete -c reqscope -n $lab -l https \
+    -d 'Serve HTTPS with a certificate generated at start-up'
+# --cert FILE
+complete -c reqscope -n $lab -l cert -r -F \
+    -d 'With --https, serve this PEM certificate'
+# --key FILE
+complete -c reqscope -n $lab -l key -r -F \
+    -d 'With --https, the PEM private key of --cert'
+
+# reqscope demo has only the global options.
