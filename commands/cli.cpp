@@ -22,7 +22,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->type_name("DURATION");
   app.add_flag("-v,--verbose", global.verbose, "Show request and response headers");
   app.add_flag("--show-secrets", global.show_secrets,
-               "Show Authorization, Cookie and Set-Cookie values unredacted");
+               "Show Authorization, Proxy-Authorization, Cookie and Set-Cookie values unredacted");
 }
 
 render::Style style_for(const GlobalOptions& global) {

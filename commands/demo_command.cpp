@@ -31,10 +31,13 @@ int run_demo(const GlobalOptions& global) {
       {"A fast endpoint", "A small page from a local server: every phase is tiny.", base + "/", false, false},
       {"A slow endpoint", "The server waits 300 ms before answering: watch the wait phase.",
        base + "/delay/300", false, false},
-      {"A redirect chain", "Three redirects before the answer: each hop is its own row, on one reused connection.",
+      {"A redirect chain",
+       "Three redirects before the answer: each hop is its own row, and\n"
+       "the later hops reuse the first hop's connection.",
        base + "/redirect/3", true, false},
-      {"HTTPS", "A TLS handshake appears; the lab's certificate is self-signed, so it is shown but not trusted "
-                "(--insecure lets the request go on).",
+      {"HTTPS",
+       "A TLS handshake appears. The lab's certificate is self-signed, so it\n"
+       "is shown but not trusted; --insecure lets the request go on.",
        (*secure)->url() + "/", false, true},
   };
 
@@ -67,7 +70,8 @@ int run_demo(const GlobalOptions& global) {
   if (global.json) {
     print_stdout(render::Json{{"schema", "reqscope.demo/1"}, {"ok", all_ok}, {"steps", documents}}.dump(2) + "\n");
   } else {
-    print_stdout(fmt::format("The lab ran at {} and {}. Start your own with `reqscope lab`.\n", base, (*secure)->url()));
+    print_stdout(fmt::format("The lab ran at {} and {}.\nStart your own with `reqscope lab`.\n", base,
+                             (*secure)->url()));
   }
   return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::internal);
 }

@@ -58,8 +58,8 @@ int main(int argc, char** argv) {
                                Error{"usage", e.what(), "see " + help});
     }
     if (!runner) {
-      std::fputs(app.help().c_str(), stderr);
-      return static_cast<int>(ExitCode::usage);
+      if (!global.json) std::fputs(app.help().c_str(), stderr);
+      return cli::report_error(global, "cli", Error{"usage", "no command given", "see reqscope --help"});
     }
     return runner();
   } catch (const std::exception& e) {

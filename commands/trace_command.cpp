@@ -44,7 +44,7 @@ struct TraceArgs {
   std::string max_total_ms;
   std::string max_ttfb_ms;
   std::string repeat = "1";
-  std::string interval = "0";
+  std::string interval;
   bool reuse = false;
 };
 
@@ -155,9 +155,17 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   auto repeat = util::parse_integer(args.repeat, 1, 10000, "--repeat");
   if (!repeat) return tl::unexpected(repeat.error());
   plan.repeat = *repeat;
-  auto interval = util::parse_duration(args.interval);
-  if (!interval) return tl::unexpected(Error{"bad_duration", "--interval: " + interval.error().message, interval.error().hint});
-  plan.interval = *interval;
+  if (plan.repeat == 1 && (!args.interval.empty() || args.reuse)) {
+    return fail("bad_option", std::string(args.reuse ? "--reuse" : "--interval") + " only applies with --repeat N",
+                "add --repeat, e.g. --repeat 10");
+  }
+  if (!args.interval.empty()) {
+    auto interval = util::parse_duration(args.interval);
+    if (!interval) {
+      return tl::unexpected(Error{"bad_duration", "--interval: " + interval.error().message, interval.error().hint});
+    }
+    plan.interval = *interval;
+  }
   return plan;
 }
 
@@ -210,7 +218,9 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->footer(kGlobalFooter);
   cmd->add_option("url", args->url, "The http:// or https:// URL to trace")->required();
   cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")->type_name("METHOD");
-  cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")->type_name("HEADER");
+  cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")
+      ->type_name("HEADER")
+      ->allow_extra_args(false);
   cmd->add_option("-d,--data", args->data, "Send this request body; @FILE reads a file, @- stdin")->type_name("DATA");
   cmd->add_flag("-L,--location", args->follow, "Follow redirects, each hop measured on its own");
   cmd->add_option("--max-redirs", args->max_redirs, "Stop after this many redirects (default 20)")->type_name("N");
@@ -218,9 +228,11 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto* v6 = cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
   v4->excludes(v6);
   cmd->add_option("--resolve", args->resolve, "Use ADDR for HOST:PORT instead of DNS (repeatable)")
-      ->type_name("HOST:PORT:ADDR");
+      ->type_name("HOST:PORT:ADDR")
+      ->allow_extra_args(false);
   cmd->add_option("--connect-to", args->connect_to, "Connect to HOST2:PORT2 when the URL names HOST1:PORT1")
-      ->type_name("HOST1:PORT1:HOST2:PORT2");
+      ->type_name("HOST1:PORT1:HOST2:PORT2")
+      ->allow_extra_args(false);
   cmd->add_flag("-k,--insecure", args->insecure, "Continue when the certificate does not verify");
   cmd->add_option("--cacert", args->cacert, "Trust the CA certificates in this PEM file")->type_name("FILE");
   auto* h1 = cmd->add_flag("--http1.1", args->http1_1, "Use HTTP/1.1 only");

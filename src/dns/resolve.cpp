@@ -176,7 +176,7 @@ Error resolution_error(const Resolution& resolution) {
   }
   return {"dns_error", "DNS: lookup of " + resolution.host + " failed (" +
                            (resolution.queries.empty() ? std::string("no query") : resolution.queries.front().status) + ")",
-          "run `reqscope dns " + resolution.host + "` for details"};
+          "compare with `getent hosts " + resolution.host + "`, and check /etc/resolv.conf"};
 }
 
 }  // namespace

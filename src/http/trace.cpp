@@ -1,6 +1,7 @@
 #include "reqscope/http/trace.hpp"
 
 #include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <map>
@@ -32,6 +33,7 @@ struct HopContext {
   std::uint16_t connect_port = 0;
   bool socket_opened = false;
   std::vector<ConnectAttempt> attempts;
+  std::optional<nanoseconds> connected_at;  // when reqscope's own connect succeeded
   std::optional<nanoseconds> request_sent;
   std::string request_line;
   Headers request_headers;
@@ -39,6 +41,8 @@ struct HopContext {
   std::uint64_t body_bytes = 0;
   bool wants_tls = false;
   std::optional<tls::Summary> tls;
+  bool tls_complete = false;  // read after the handshake, not from inside it
+  long first_verify_error = 0;
 };
 
 std::string http_version_name(long version) {
@@ -68,7 +72,10 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /
     const auto limit = last ? remaining : std::min(remaining, kFallbackAttemptLimit);
     int fd = -1;
     hop.attempts.push_back(connect_once(hop.addresses[i], hop.connect_port, limit, fd));
-    if (fd >= 0) return fd;
+    if (fd >= 0) {
+      hop.connected_at = Clock::now() - hop.transfer_start;
+      return fd;
+    }
   }
   return CURL_SOCKET_BAD;
 }
@@ -102,14 +109,41 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
   return 0;
 }
 
+int hop_slot_index() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+// Sees the certificate while OpenSSL verifies it, so a handshake that fails
+// verification still reports what the server presented. Never changes the verdict.
+int on_verify(int preverify_ok, X509_STORE_CTX* store) {
+  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return preverify_ok;
+  auto* slot = static_cast<HopContext**>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), hop_slot_index()));
+  if (slot == nullptr || *slot == nullptr) return preverify_ok;
+  HopContext& hop = **slot;
+  if (preverify_ok == 0 && hop.first_verify_error == 0) hop.first_verify_error = X509_STORE_CTX_get_error(store);
+  hop.tls = tls::summarize(ssl, X509_STORE_CTX_get0_cert(store), hop.first_verify_error,
+                           std::chrono::system_clock::now());
+  return preverify_ok;
+}
+
+CURLcode on_ssl_context(CURL*, void* context, void* user) {
+  auto* ssl_context = static_cast<SSL_CTX*>(context);
+  SSL_CTX_set_ex_data(ssl_context, hop_slot_index(), user);
+  SSL_CTX_set_verify(ssl_context, SSL_CTX_get_verify_mode(ssl_context), on_verify);
+  return CURLE_OK;
+}
+
 void capture_tls(HopContext& hop) {
-  if (!hop.wants_tls || hop.tls) return;
+  if (!hop.wants_tls || hop.tls_complete) return;
   curl_tlssessioninfo* info = nullptr;
   if (curl_easy_getinfo(hop.easy, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == nullptr ||
       info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
     return;
   }
   hop.tls = tls::summarize(static_cast<const SSL*>(info->internals), std::chrono::system_clock::now());
+  hop.tls_complete = true;
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
@@ -137,10 +171,7 @@ bool is_redirect(long status) {
 
 // Names the phase a transfer stopped in from the instants libcurl recorded.
 std::string failed_phase(CURL* easy, const HopContext& hop) {
-  if (curl_time(easy, CURLINFO_CONNECT_TIME_T) == nanoseconds(0) && hop.socket_opened &&
-      (hop.attempts.empty() || hop.attempts.back().result != "ok")) {
-    return "connect";
-  }
+  if (hop.socket_opened && !hop.connected_at) return "connect";
   if (hop.wants_tls && curl_time(easy, CURLINFO_APPCONNECT_TIME_T) == nanoseconds(0)) return "tls";
   if (curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T) == nanoseconds(0)) {
     return hop.request_sent ? "wait" : "send";
@@ -252,6 +283,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, options_.insecure ? 0L : 1L);
     curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, options_.insecure ? 0L : 2L);
     if (!options_.ca_file.empty()) curl_easy_setopt(easy, CURLOPT_CAINFO, options_.ca_file.c_str());
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, on_ssl_context);
+    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &state.hop);
     long version = CURL_HTTP_VERSION_2TLS;
     if (options_.http_version == HttpVersion::http1_1) version = CURL_HTTP_VERSION_1_1;
     if (options_.http_version == HttpVersion::http2) version = CURL_HTTP_VERSION_2_0;
@@ -384,22 +417,23 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     const auto done = curl_time(easy, CURLINFO_TOTAL_TIME_T);
     PhaseMarks marks;
     marks.dns = resolution.duration;
-    marks.connected = curl_time(easy, CURLINFO_CONNECT_TIME_T);
+    marks.connected = context.connected_at.value_or(curl_time(easy, CURLINFO_CONNECT_TIME_T));
     marks.tls_done = curl_time(easy, CURLINFO_APPCONNECT_TIME_T);
     marks.request_sent = context.request_sent;
     marks.first_byte = curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T);
     marks.done = done;
     if (code != CURLE_OK) {
-      if (marks.connected == nanoseconds(0) && !hop.reused) marks.connected = done;
-      if (marks.first_byte == nanoseconds(0)) marks.first_byte = done;
-    }
-    hop.phases = compute_phases(marks);
-
-    if (code != CURLE_OK) {
+      // The phase that failed lasted until the transfer ended; later phases never began.
       result.failure = classify_failure(code, state.errbuf, easy, context, connect_host);
+      const auto& phase = result.failure->phase;
+      if (phase == "connect") marks.connected = done;
+      if (phase == "tls") marks.tls_done = done;
+      if (marks.first_byte == nanoseconds(0)) marks.first_byte = done;
+      hop.phases = compute_phases(marks);
       result.hops.push_back(std::move(hop));
       break;
     }
+    hop.phases = compute_phases(marks);
 
     char* location = nullptr;
     curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
@@ -410,7 +444,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
 
     if (redirects >= options_.max_redirects) {
       result.failure = TraceFailure{
-          {"too_many_redirects", "stopped after " + std::to_string(options_.max_redirects) + " redirects",
+          {"too_many_redirects", "stopped after " + std::to_string(options_.max_redirects) +
+                                     (options_.max_redirects == 1 ? " redirect" : " redirects"),
            "the server may redirect in a loop; raise --max-redirs if the chain is really this long"},
           "redirect"};
       break;

@@ -12,10 +12,12 @@ namespace reqscope::render {
 namespace {
 
 constexpr int kBarWidth = 40;
+// Below this total, no phase is worth a diagnosis.
+constexpr double kFastTotalMs = 10.0;
 
 std::string repeat_glyph(const Style& style, int count) {
   std::string out;
-  for (int i = 0; i < count; ++i) out += style.unicode ? "\u2588" : "#";
+  for (int i = 0; i < count; ++i) out += style.bar();
   return out;
 }
 
@@ -28,22 +30,45 @@ std::string verdict_line(const http::TraceResult& trace, const std::vector<http:
   const auto& last = trace.hops.back();
   const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
   const std::string word = checks_ok ? style.bold(style.green("OK")) : style.bold(style.red("CHECK FAILED"));
-  return fmt::format("{}  {} in {} · {} hop{} · {} · {}", word, last.status, format_ms(util::to_ms(trace.total)),
-                     trace.hops.size(), trace.hops.size() == 1 ? "" : "s", last.http_version,
+  const auto* dot = style.dot();
+  return fmt::format("{}  {} in {} {} {} hop{} {} {} {} {}", word, last.status, format_ms(util::to_ms(trace.total)), dot,
+                     trace.hops.size(), trace.hops.size() == 1 ? "" : "s", dot, last.http_version, dot,
                      last.remote_ip.find(':') != std::string::npos
                          ? fmt::format("[{}]:{}", last.remote_ip, last.remote_port)
                          : fmt::format("{}:{}", last.remote_ip, last.remote_port));
 }
 
-std::string dns_line(const dns::Resolution& dns) {
+// With --repeat: how many runs succeeded and the typical and worst total.
+std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
+                                const Style& style) {
+  const auto failed = static_cast<std::size_t>(
+      std::count_if(runs.begin(), runs.end(), [](const http::TraceResult& r) { return !r.ok(); }));
+  const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+  std::string word = style.bold(style.green("OK"));
+  if (failed > 0) {
+    word = style.bold(style.red("FAILED"));
+  } else if (!checks_ok) {
+    word = style.bold(style.red("CHECK FAILED"));
+  }
+  std::string line = fmt::format("{}  {} of {} runs succeeded", word, runs.size() - failed, runs.size());
+  const auto stats = http::summarize_runs(runs);
+  if (const auto total = stats.find("total"); total != stats.end()) {
+    line += fmt::format(" {} total p50 {}, max {}", style.dot(), format_ms(total->second.p50),
+                        format_ms(total->second.max));
+  }
+  return line;
+}
+
+std::string dns_line(const dns::Resolution& dns, const Style& style) {
+  const auto* arrow = style.arrow();
   std::string addresses;
   for (const auto& a : dns.addresses) addresses += (addresses.empty() ? "" : ", ") + a;
   if (dns.source == "literal") return "IP literal, no lookup";
-  if (dns.source == "cached") return fmt::format("{} → {} (cached from an earlier hop)", dns.host, addresses);
-  if (dns.source == "hosts") return fmt::format("{} → {} (from /etc/hosts)", dns.host, addresses);
-  if (dns.source == "localhost") return fmt::format("{} → {} (localhost, RFC 6761)", dns.host, addresses);
-  if (dns.source == "override") return fmt::format("{} → {} (--resolve)", dns.host, addresses);
-  std::string out = fmt::format("{} → {} via {}", dns.host, addresses.empty() ? "nothing" : addresses,
+  if (dns.source == "cached") return fmt::format("{} {} {} (cached from an earlier lookup)", dns.host, arrow, addresses);
+  if (dns.source == "hosts") return fmt::format("{} {} {} (from /etc/hosts)", dns.host, arrow, addresses);
+  if (dns.source == "localhost") return fmt::format("{} {} {} (localhost, RFC 6761)", dns.host, arrow, addresses);
+  if (dns.source == "override") return fmt::format("{} {} {} (--resolve)", dns.host, arrow, addresses);
+  std::string out = fmt::format("{} {} {} via {}", dns.host, arrow, addresses.empty() ? "nothing" : addresses,
                                 dns.servers.empty() ? "system resolver" : dns.servers.front());
   for (const auto& q : dns.queries) {
     std::string answers;
@@ -74,20 +99,16 @@ void render_waterfall(std::string& out, const http::Phases& phases, const Style&
     const std::string bar = width > 0 ? std::string(static_cast<std::size_t>(start), ' ') +
                                             style.cyan(repeat_glyph(style, width))
                                       : std::string();
-    out += fmt::format("  {:<9}{:>11}  {}\n", name, format_ms(ms), bar);
+    out += bar.empty() ? fmt::format("  {:<9}{:>11}\n", name, format_ms(ms))
+                       : fmt::format("  {:<9}{:>11}  {}\n", name, format_ms(ms), bar);
     offset += ms;
   }
 }
 
 void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const HumanOptions& options) {
   const auto& style = options.style;
-  out += fmt::format("\n{} {} {}", style.bold(fmt::format("Hop {}", index + 1)), hop.method, hop.url);
-  if (hop.status != 0) out += fmt::format("  → {}", style.bold(std::to_string(hop.status)));
-  if (!hop.http_version.empty()) {
-    out += fmt::format("  ({}, {})", hop.http_version, hop.reused ? "reused connection" : "new connection");
-  }
-  out += "\n";
-  if (hop.dns) out += fmt::format("  {:<9}{}\n", "dns", dns_line(*hop.dns));
+  out += fmt::format("\n{}  {} {}\n", style.bold(fmt::format("Hop {}", index + 1)), hop.method, hop.url);
+  if (hop.dns) out += fmt::format("  {:<9}{}\n", "dns", dns_line(*hop.dns, style));
   for (const auto& c : hop.connects) {
     const auto result = c.result == "ok" ? style.green(c.result) : style.red(c.result);
     out += fmt::format("  {:<9}{} port {} {} {} in {}{}\n", "connect", c.address, c.port, c.family, result,
@@ -101,8 +122,8 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const
     std::string sans;
     for (const auto& s : t.sans) sans += (sans.empty() ? "" : ", ") + s;
     if (!sans.empty()) out += fmt::format("           SANs {}\n", sans);
-    out += fmt::format("           expires {} ({} days left) · verify {}\n", t.not_after, t.days_left,
-                       t.verified ? style.green("ok") : style.red(t.verify_result));
+    out += fmt::format("           expires {} ({} days left)\n", t.not_after, t.days_left);
+    out += fmt::format("           verify {}\n", t.verified ? style.green("ok") : style.red(t.verify_result));
   }
   if (options.verbose) {
     if (!hop.request_line.empty()) out += fmt::format("    > {}\n", hop.request_line);
@@ -110,8 +131,9 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const
     render_headers(out, "<", hop.response_headers, options.show_secrets);
   }
   if (hop.status != 0) {
-    out += fmt::format("  {:<9}{} · body {}{}\n", "response", hop.status, format_bytes(hop.body_bytes),
-                       hop.redirect_url.empty() ? "" : " · Location " + hop.redirect_url);
+    out += fmt::format("  {:<9}{} {} {} {} body {}\n", "response", style.bold(std::to_string(hop.status)), style.dot(),
+                       hop.http_version, style.dot(), format_bytes(hop.body_bytes));
+    if (!hop.redirect_url.empty()) out += fmt::format("  {:<9}{} {}\n", "redirect", style.arrow(), hop.redirect_url);
   }
   out += "\n";
   render_waterfall(out, hop.phases, style);
@@ -147,22 +169,23 @@ void render_runs(std::string& out, const std::vector<http::TraceResult>& runs, c
 std::string explain_trace(const http::TraceResult& trace) {
   std::string out = "\nWhat the phases mean\n";
   out +=
-      "  dns       Turning the host name into IP addresses. An IP literal, /etc/hosts or an earlier\n"
-      "            hop needs no lookup; otherwise a resolver is asked, and its TTL says how long\n"
-      "            the answer may be cached.\n"
-      "  connect   The TCP three-way handshake (SYN, SYN-ACK, ACK): one network round trip to\n"
-      "            the server. Every address tried is listed, so an IPv6-to-IPv4 fallback shows.\n"
-      "  tls       The TLS handshake on https: agree on a version and cipher, check the\n"
-      "            server's certificate, derive keys. One more round trip with TLS 1.3, two\n"
-      "            with TLS 1.2.\n"
-      "  send      Writing the request line, headers and body to the connection.\n"
-      "  wait      Server wait (time to first byte after sending): the server reads the\n"
-      "            request, runs the application, its database queries and upstream calls,\n"
-      "            and starts the response. Mostly server time, plus one round trip.\n"
-      "  transfer  Receiving the response body, from its first byte to its last: grows with\n"
-      "            body size and shrinks with bandwidth; a streamed or slow body shows here.\n"
-      "  Phases do not overlap: they add up to the total. Each redirect hop is measured on\n"
-      "  its own, unlike curl -w which sums redirects.\n";
+      "  dns       Turning the host name into IP addresses. An IP literal,\n"
+      "            /etc/hosts or an earlier lookup needs no query; otherwise a\n"
+      "            resolver is asked, and the TTL says how long to cache it.\n"
+      "  connect   The TCP handshake (SYN, SYN-ACK, ACK): one round trip to the\n"
+      "            server. Every address tried is listed, so a fallback from\n"
+      "            IPv6 to IPv4 shows.\n"
+      "  tls       The TLS handshake on https: agree on version and cipher,\n"
+      "            check the certificate, derive keys. One more round trip\n"
+      "            with TLS 1.3, two with TLS 1.2.\n"
+      "  send      Writing the request line, headers and body.\n"
+      "  wait      Server wait, or time to first byte after sending: the\n"
+      "            server runs the application, its database queries and\n"
+      "            upstream calls. Mostly server time, plus one round trip.\n"
+      "  transfer  Receiving the body from its first byte to its last: grows\n"
+      "            with size, shrinks with bandwidth; slow streams show here.\n"
+      "  Phases do not overlap: they add up to the total. Each redirect hop\n"
+      "  is measured on its own, unlike curl -w, which sums them.\n";
   if (!trace.ok()) {
     out += "\nWhat this failure suggests\n  " + trace.failure->error.hint + "\n";
     return out;
@@ -177,27 +200,30 @@ std::string explain_trace(const http::TraceResult& trace) {
   const double share = http::phase_ms(phases, biggest) / std::max(http::phase_ms(phases, "total"), 1e-9) * 100;
   out += fmt::format("\nWhat this trace suggests\n  The largest phase is {} at {} ({:.0f}% of the total).\n  ",
                      biggest, format_ms(http::phase_ms(phases, biggest)), share);
-  if (biggest == "wait") {
-    out += "Most time is server wait: look at the application, its database queries\n"
-           "  and its upstream calls, not at the network.\n";
+  if (http::phase_ms(phases, "total") < kFastTotalMs) {
+    out += fmt::format("The whole request took under {:.0f} ms: nothing here is slow.\n", kFastTotalMs);
+  } else if (biggest == "wait") {
+    out += "Most time is server wait: look at the application, its database\n"
+           "  queries and its upstream calls, not at the network.\n";
   } else if (biggest == "dns") {
-    out += "Name resolution dominates: the resolver is slow or the answer was not cached;\n"
-           "  check the resolver, or keep connections open so lookups are rare.\n";
+    out += "Name resolution dominates: the resolver is slow or the answer was\n"
+           "  not cached; check the resolver, or keep connections open.\n";
   } else if (biggest == "connect") {
-    out += "The TCP handshake dominates: the server is far away (round-trip time) or an\n"
-           "  address failed before the one that worked. Connection reuse avoids this cost.\n";
+    out += "The TCP handshake dominates: the server is far away (round-trip\n"
+           "  time) or an address failed first. Connection reuse avoids it.\n";
   } else if (biggest == "tls") {
-    out += "The TLS handshake dominates: several round trips, or a slow certificate check.\n"
-           "  TLS 1.3, session resumption and connection reuse make it cheaper.\n";
+    out += "The TLS handshake dominates: round trips, or loading and checking\n"
+           "  certificates. TLS 1.3, resumption and connection reuse help.\n";
   } else if (biggest == "transfer") {
-    out += "The body transfer dominates: the response is large or sent slowly; compress it,\n"
-           "  paginate it, or check whether the server streams it in small pieces.\n";
+    out += "The body transfer dominates: the response is large or sent slowly;\n"
+           "  compress or paginate it, or check how the server streams it.\n";
   } else {
-    out += "Sending the request dominates: the request body is large or the connection is slow.\n";
+    out += "Sending the request dominates: the request body is large or the\n"
+           "  connection is slow.\n";
   }
   if (trace.hops.size() > 1) {
-    out += fmt::format("  {} redirect hop{} cost time before the final answer; link to the final URL\n"
-                       "  directly where you can.\n",
+    out += fmt::format("  {} redirect hop{} cost time before the final answer; link to\n"
+                       "  the final URL directly where you can.\n",
                        trace.hops.size() - 1, trace.hops.size() == 2 ? "" : "s");
   }
   return out;
@@ -207,7 +233,8 @@ std::string render_trace(const std::vector<http::TraceResult>& runs, const std::
                          const HumanOptions& options) {
   const auto& style = options.style;
   const auto& last_run = runs.back();
-  std::string out = verdict_line(last_run, checks, style) + "\n";
+  std::string out =
+      (runs.size() == 1 ? verdict_line(last_run, checks, style) : repeat_verdict_line(runs, checks, style)) + "\n";
   if (!last_run.ok()) {
     out += "  " + last_run.failure->error.message + "\n";
     if (!last_run.failure->error.hint.empty()) out += "  hint: " + last_run.failure->error.hint + "\n";

@@ -1,5 +1,7 @@
 #include "reqscope/render/trace_json.hpp"
 
+#include <algorithm>
+
 #include "reqscope/http/repeat.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/time_format.hpp"
@@ -98,7 +100,7 @@ Json trace_json(const http::TraceResult& trace, bool show_secrets) {
   for (const auto& hop : trace.hops) hops.push_back(hop_json(hop, show_secrets));
   Json out = {{"url", trace.url},
               {"ok", trace.ok()},
-              {"started_at", util::rfc3339(trace.started_at)},
+              {"started_at", util::rfc3339_ms(trace.started_at)},
               {"hops", hops},
               {"phases", phases_json(http::trace_phases(trace))},
               {"total_ms", util::to_ms(trace.total)}};
@@ -121,8 +123,8 @@ Json stats_json(const std::map<std::string, stats::Summary>& stats) {
     const auto found = stats.find(name);
     if (found == stats.end()) continue;
     const auto& s = found->second;
-    out[std::string(name) + "_ms"] = {{"min", s.min}, {"p50", s.p50}, {"p90", s.p90},
-                                      {"p99", s.p99}, {"max", s.max}, {"mean", s.mean}};
+    out[std::string(name) + "_ms"] = {{"count", s.count}, {"min", s.min}, {"p50", s.p50}, {"p90", s.p90},
+                                      {"p99", s.p99},     {"max", s.max}, {"mean", s.mean}};
   }
   return out;
 }
@@ -130,9 +132,11 @@ Json stats_json(const std::map<std::string, stats::Summary>& stats) {
 Json trace_document(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
                     bool repeated, bool show_secrets) {
   Json document = {{"schema", kTraceSchema}};
+  const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const http::Check& c) { return c.ok; });
   if (!repeated) {
     const Json trace = trace_json(runs.front(), show_secrets);
     for (const auto& [key, value] : trace.items()) document[key] = value;
+    document["ok"] = runs.front().ok() && checks_ok;
   } else {
     Json runs_json = Json::array();
     bool all_ok = true;
@@ -141,7 +145,7 @@ Json trace_document(const std::vector<http::TraceResult>& runs, const std::vecto
       all_ok = all_ok && run.ok();
     }
     document["url"] = runs.front().url;
-    document["ok"] = all_ok;
+    document["ok"] = all_ok && checks_ok;
     document["runs"] = runs_json;
     document["stats"] = stats_json(http::summarize_runs(runs));
   }

@@ -77,6 +77,12 @@ std::vector<std::string> sans_of(const X509* certificate) {
 }
 
 Summary summarize(const SSL* ssl, std::chrono::system_clock::time_point now) {
+  std::unique_ptr<X509, X509Deleter> leaf(SSL_get1_peer_certificate(ssl));
+  return summarize(ssl, leaf.get(), SSL_get_verify_result(ssl), now);
+}
+
+Summary summarize(const SSL* ssl, const X509* leaf, long verify_code,
+                  std::chrono::system_clock::time_point now) {
   Summary summary;
   summary.version = SSL_get_version(ssl);
   if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl); cipher != nullptr) {
@@ -87,16 +93,14 @@ Summary summarize(const SSL* ssl, std::chrono::system_clock::time_point now) {
   SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
   if (alpn != nullptr) summary.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
 
-  const long verify = SSL_get_verify_result(ssl);
-  summary.verified = verify == X509_V_OK;
-  summary.verify_result = summary.verified ? "ok" : X509_verify_cert_error_string(verify);
+  summary.verified = verify_code == X509_V_OK;
+  summary.verify_result = summary.verified ? "ok" : X509_verify_cert_error_string(verify_code);
 
-  std::unique_ptr<X509, X509Deleter> leaf(SSL_get1_peer_certificate(ssl));
-  if (!leaf) return summary;
-  summary.subject = subject_of(leaf.get());
-  summary.issuer = issuer_of(leaf.get());
-  summary.sans = sans_of(leaf.get());
-  const auto not_after = to_time_point(X509_get0_notAfter(leaf.get()));
+  if (leaf == nullptr) return summary;
+  summary.subject = subject_of(leaf);
+  summary.issuer = issuer_of(leaf);
+  summary.sans = sans_of(leaf);
+  const auto not_after = to_time_point(X509_get0_notAfter(leaf));
   summary.not_after = util::rfc3339(not_after);
   summary.days_left = static_cast<long>(
       std::chrono::floor<std::chrono::days>(not_after - now).count());

@@ -13,4 +13,12 @@ std::string rfc3339(std::chrono::system_clock::time_point time) {
                      utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
 }
 
+std::string rfc3339_ms(std::chrono::system_clock::time_point time) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(time - seconds).count();
+  auto text = rfc3339(seconds);
+  text.pop_back();
+  return fmt::format("{}.{:03}Z", text, ms);
+}
+
 }  // namespace reqscope::util

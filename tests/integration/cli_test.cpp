@@ -18,6 +18,10 @@ TEST_CASE("no command prints help and exits 2", "[cli]") {
   const auto result = run_reqscope({});
   CHECK(result.exit_code == 2);
   CHECK(result.out.empty());
+  CHECK(result.err.find("Usage") != std::string::npos);
+  const auto json = run_reqscope({"--json"});
+  CHECK(json.exit_code == 2);
+  CHECK(Json::parse(json.out)["error"]["kind"] == "usage");
 }
 
 TEST_CASE("usage errors exit 2 with one line naming the bad value", "[cli][errors]") {
@@ -49,6 +53,8 @@ TEST_CASE("usage errors exit 2 with one line naming the bad value", "[cli][error
       {"trace", "http://localhost/", "-4", "-6"},
       {"trace", "http://localhost/", "--color", "sometimes"},
       {"trace", "http://localhost/", "--no-such-option"},
+      {"trace", "http://localhost/", "--interval", "1s"},
+      {"trace", "http://localhost/", "--reuse"},
       {"nonsense-command"},
   };
   for (const auto& args : cases) {

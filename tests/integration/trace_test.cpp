@@ -79,6 +79,13 @@ TEST_CASE("an untrusted certificate fails with tls_verify and --insecure goes on
   CHECK(doc["error"]["kind"] == "tls_verify");
   CHECK(doc["error"]["phase"] == "tls");
 
+  const auto& hop = doc["hops"][0];
+  REQUIRE(hop["tls"].is_object());
+  CHECK(hop["tls"]["verified"] == false);
+  CHECK(hop["tls"]["subject"].get<std::string>().find("CN=localhost") != std::string::npos);
+  CHECK(hop["phases"]["tls_ms"].get<double>() > 0.0);
+  CHECK(hop["phases"]["wait_ms"].get<double>() == 0.0);
+
   const auto insecure = run_reqscope({"trace", nginx.https_url("/"), "--insecure", "--json"});
   REQUIRE(insecure.exit_code == 0);
   const auto tls = parse_stdout(insecure)["hops"][0]["tls"];
@@ -114,6 +121,9 @@ TEST_CASE("option --expect-status on a 404 exits 1", "[trace][nginx][checks]") {
   const auto failing = run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "200"});
   CHECK(failing.exit_code == 1);
   CHECK(failing.out.find("CHECK FAILED") != std::string::npos);
+  const auto failing_json = run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "200", "--json"});
+  CHECK(failing_json.exit_code == 1);
+  CHECK(parse_stdout(failing_json)["ok"] == false);
   const auto passing = run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "404", "--json"});
   CHECK(passing.exit_code == 0);
   CHECK(parse_stdout(passing)["checks"][0]["ok"] == true);
@@ -259,8 +269,8 @@ TEST_CASE("request headers and body reach the server and secrets are redacted", 
   }
   CHECK(saw_redacted);
 
-  const auto shown = run_reqscope({"trace", "-H", "Authorization: Bearer s3cr3t-token", lab.url() + "/headers", "-v",
-                               "--show-secrets"});
+  const auto shown = run_reqscope({"trace", "-H", "Authorization: Bearer s3cr3t-token", "-H", "X-Two: 2",
+                                   lab.url() + "/headers", "-v", "--show-secrets"});
   CHECK(shown.exit_code == 0);
   CHECK(shown.out.find("s3cr3t-token") != std::string::npos);
   const auto hidden = run_reqscope({"trace", "-H", "Authorization: Bearer s3cr3t-token", lab.url() + "/headers", "-v"});
@@ -333,4 +343,6 @@ TEST_CASE("colour follows --color and NO_COLOR", "[trace][lab][cli]") {
   CHECK(never.out.find("\x1b[") == std::string::npos);
   const auto automatic = run_reqscope({"trace", lab.url() + "/"}, {{"NO_COLOR", "1"}});
   CHECK(automatic.out.find("\x1b[") == std::string::npos);
+  const auto ascii = run_reqscope({"trace", lab.url() + "/", "--explain"}, {{"LC_ALL", "C"}});
+  CHECK(std::all_of(ascii.out.begin(), ascii.out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
 }

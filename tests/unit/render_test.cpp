@@ -103,10 +103,22 @@ TEST_CASE("the human view leads with the verdict and fits 80 columns", "[render]
   CHECK(render::render_trace({sample_trace()}, {}, options).find("\x1b[") != std::string::npos);
 }
 
-TEST_CASE("option --explain names the dominant phase", "[render][explain]") {
+TEST_CASE("option --explain names the dominant phase within 80 columns", "[render][explain]") {
   const auto text = render::explain_trace(sample_trace());
   CHECK(text.find("largest phase is wait") != std::string::npos);
   CHECK(text.find("Most time is server wait") != std::string::npos);
+  std::size_t start = 0;
+  for (auto end = text.find('\n'); end != std::string::npos; start = end + 1, end = text.find('\n', start)) {
+    INFO(text.substr(start, end - start));
+    CHECK(end - start <= 80);
+  }
+}
+
+TEST_CASE("a fast trace is not diagnosed as slow", "[render][explain]") {
+  auto trace = sample_trace();
+  trace.hops[0].phases = http::compute_phases({{}, microseconds(50), {}, {}, microseconds(300), microseconds(400)});
+  trace.total = trace.hops[0].phases.total;
+  CHECK(render::explain_trace(trace).find("nothing here is slow") != std::string::npos);
 }
 
 TEST_CASE("expectations check status, total and time to first byte", "[expectations]") {

@@ -53,7 +53,7 @@ struct Hop {
   std::string remote_ip;
   std::uint16_t remote_port = 0;
   bool reused = false;
-  std::optional<dns::Resolution> dns;  // empty when the connection was reused
+  std::optional<dns::Resolution> dns;  // "cached" when an earlier hop or run resolved the host
   std::vector<ConnectAttempt> connects;
   std::optional<tls::Summary> tls;
   std::string request_line;

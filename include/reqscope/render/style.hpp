@@ -17,6 +17,11 @@ struct Style {
   std::string dim(std::string_view text) const { return wrap("2", text); }
   std::string cyan(std::string_view text) const { return wrap("36", text); }
 
+  // Separators that degrade to ASCII when the locale is not UTF-8.
+  const char* arrow() const { return unicode ? "\u2192" : "->"; }
+  const char* dot() const { return unicode ? "\u00b7" : "-"; }
+  const char* bar() const { return unicode ? "\u2588" : "#"; }
+
  private:
   std::string wrap(std::string_view code, std::string_view text) const {
     if (!color) return std::string(text);

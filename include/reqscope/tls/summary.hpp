@@ -27,6 +27,11 @@ struct Summary {
 // connection. `now` is the wall-clock time used for days_left.
 Summary summarize(const SSL* ssl, std::chrono::system_clock::time_point now);
 
+// The same from a handshake still in progress (a certificate verify callback):
+// the leaf and the verification result (an X509_V_* code) are given explicitly.
+Summary summarize(const SSL* ssl, const X509* leaf, long verify_code,
+                  std::chrono::system_clock::time_point now);
+
 // Certificate fields, exposed for reuse by other commands.
 std::string subject_of(const X509* certificate);
 std::string issuer_of(const X509* certificate);
