@@ -17,7 +17,6 @@ namespace reqscope::http {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using std::chrono::microseconds;
 using std::chrono::nanoseconds;
 
 // A connect attempt that is not the last candidate gets at most this long, so
@@ -33,8 +32,11 @@ struct HopContext {
   std::uint16_t connect_port = 0;
   bool socket_opened = false;
   std::vector<ConnectAttempt> attempts;
-  std::optional<nanoseconds> connected_at;  // when reqscope's own connect succeeded
+  // Instants of this hop on reqscope's own clock, from transfer_start.
+  std::optional<nanoseconds> connected_at;  // reqscope's own connect succeeded
+  std::optional<nanoseconds> ready_at;      // connection (and TLS) ready, request about to go
   std::optional<nanoseconds> request_sent;
+  std::optional<nanoseconds> first_byte_at;
   std::string request_line;
   Headers request_headers;
   Headers response_headers;
@@ -53,12 +55,6 @@ std::string http_version_name(long version) {
     case CURL_HTTP_VERSION_3: return "HTTP/3";
     default: return "";
   }
-}
-
-nanoseconds curl_time(CURL* easy, CURLINFO info) {
-  curl_off_t value = 0;
-  curl_easy_getinfo(easy, info, &value);
-  return microseconds(value);
 }
 
 curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /*address*/) {
@@ -98,9 +94,17 @@ void record_request_headers(HopContext& hop, std::string_view block) {
   }
 }
 
+int on_request_ready(void* user, char*, char*, int, int) {
+  auto& hop = **static_cast<HopContext**>(user);
+  hop.ready_at = Clock::now() - hop.transfer_start;
+  return CURL_PREREQFUNC_OK;
+}
+
 int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
   auto& hop = **static_cast<HopContext**>(user);
-  if (type == CURLINFO_HEADER_OUT) {
+  if (type == CURLINFO_HEADER_IN && !hop.first_byte_at) {
+    hop.first_byte_at = Clock::now() - hop.transfer_start;
+  } else if (type == CURLINFO_HEADER_OUT) {
     record_request_headers(hop, std::string_view(data, size));
     hop.request_sent = Clock::now() - hop.transfer_start;
   } else if (type == CURLINFO_DATA_OUT) {
@@ -169,20 +173,31 @@ bool is_redirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
 }
 
-// Names the phase a transfer stopped in from the instants libcurl recorded.
-std::string failed_phase(CURL* easy, const HopContext& hop) {
+// Names the phase a transfer stopped in from the instants the callbacks recorded.
+std::string failed_phase(const HopContext& hop) {
   if (hop.socket_opened && !hop.connected_at) return "connect";
-  if (hop.wants_tls && curl_time(easy, CURLINFO_APPCONNECT_TIME_T) == nanoseconds(0)) return "tls";
-  if (curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T) == nanoseconds(0)) {
-    return hop.request_sent ? "wait" : "send";
-  }
+  if (!hop.ready_at) return hop.wants_tls ? "tls" : "connect";
+  if (!hop.first_byte_at) return hop.request_sent ? "wait" : "send";
   return "transfer";
 }
 
-TraceFailure classify_failure(CURLcode code, const char* errbuf, CURL* easy, const HopContext& hop,
-                              const std::string& host) {
+// The hop's instants in the form compute_phases() takes. A phase that failed
+// lasts until the transfer ended; the phases after it never began.
+PhaseMarks marks_of(const HopContext& hop, nanoseconds dns, nanoseconds done, bool reused, const std::string& failed) {
+  PhaseMarks marks;
+  marks.dns = dns;
+  marks.connected = reused ? nanoseconds(0) : hop.connected_at.value_or(done);
+  marks.tls_done = hop.wants_tls && !reused ? hop.ready_at.value_or(done) : marks.connected;
+  marks.request_sent = hop.request_sent;
+  marks.first_byte = hop.first_byte_at.value_or(done);
+  marks.done = done;
+  if (failed == "connect") marks.connected = done;
+  return marks;
+}
+
+TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContext& hop, const std::string& host) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
-  const std::string phase = failed_phase(easy, hop);
+  const std::string phase = failed_phase(hop);
   if (phase == "connect") {
     const std::string result = hop.attempts.empty() ? "timeout" : hop.attempts.back().result;
     std::string tried;
@@ -273,6 +288,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &state.hop);
     curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, socket_already_connected);
+    curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_request_ready);
+    curl_easy_setopt(easy, CURLOPT_PREREQDATA, &state.hop);
     curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, on_debug);
     curl_easy_setopt(easy, CURLOPT_DEBUGDATA, &state.hop);
     curl_easy_setopt(easy, CURLOPT_VERBOSE, 1L);
@@ -393,6 +410,7 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     state.errbuf[0] = '\0';
     context.transfer_start = Clock::now();
     const CURLcode code = curl_easy_perform(easy);
+    const nanoseconds done = Clock::now() - context.transfer_start;
     state.hop = nullptr;
 
     hop.reused = !context.socket_opened;
@@ -414,26 +432,13 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       hop.remote_port = peer->second.second;
     }
 
-    const auto done = curl_time(easy, CURLINFO_TOTAL_TIME_T);
-    PhaseMarks marks;
-    marks.dns = resolution.duration;
-    marks.connected = context.connected_at.value_or(curl_time(easy, CURLINFO_CONNECT_TIME_T));
-    marks.tls_done = curl_time(easy, CURLINFO_APPCONNECT_TIME_T);
-    marks.request_sent = context.request_sent;
-    marks.first_byte = curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T);
-    marks.done = done;
     if (code != CURLE_OK) {
-      // The phase that failed lasted until the transfer ended; later phases never began.
-      result.failure = classify_failure(code, state.errbuf, easy, context, connect_host);
-      const auto& phase = result.failure->phase;
-      if (phase == "connect") marks.connected = done;
-      if (phase == "tls") marks.tls_done = done;
-      if (marks.first_byte == nanoseconds(0)) marks.first_byte = done;
-      hop.phases = compute_phases(marks);
+      result.failure = classify_failure(code, state.errbuf, context, connect_host);
+      hop.phases = compute_phases(marks_of(context, resolution.duration, done, hop.reused, result.failure->phase));
       result.hops.push_back(std::move(hop));
       break;
     }
-    hop.phases = compute_phases(marks);
+    hop.phases = compute_phases(marks_of(context, resolution.duration, done, hop.reused, ""));
 
     char* location = nullptr;
     curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
