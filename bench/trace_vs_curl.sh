@@ -73,8 +73,14 @@ compare() {
       -w '%{time_namelookup} %{time_connect} %{time_appconnect} %{time_pretransfer} %{time_starttransfer} %{time_total}\n' \
       "$url" >> "$work/curl.txt"
   done
-  taskset -c 1 "$reqscope" trace "$url" --cacert "$work/ca.pem" "$@" --repeat "$runs" --json > "$work/reqscope.json"
-  python3 - "$label" "$work/curl.txt" "$work/reqscope.json" <<'PY'
+  # One process per run for both tools, so neither profits from a warm
+  # process (OpenSSL's first-use costs land in the TLS phase of each).
+  : > "$work/reqscope.jsonl"
+  for _ in $(seq "$runs"); do
+    taskset -c 1 "$reqscope" trace "$url" --cacert "$work/ca.pem" "$@" --json | tr -d '\n' >> "$work/reqscope.jsonl"
+    echo >> "$work/reqscope.jsonl"
+  done
+  python3 - "$label" "$work/curl.txt" "$work/reqscope.jsonl" <<'PY'
 import json, statistics, sys
 label, curl_path, reqscope_path = sys.argv[1:]
 curl = {k: [] for k in ("dns", "connect", "tls", "send+wait", "transfer", "total")}
@@ -88,8 +94,8 @@ for line in open(curl_path):
     curl["transfer"].append(total - start)
     curl["total"].append(total)
 ours = {k: [] for k in curl}
-for run in json.load(open(reqscope_path))["runs"]:
-    p = run["hops"][0]["phases"]
+for line in open(reqscope_path):
+    p = json.loads(line)["hops"][0]["phases"]
     ours["dns"].append(p["dns_ms"])
     ours["connect"].append(p["connect_ms"])
     ours["tls"].append(p["tls_ms"])
@@ -111,7 +117,7 @@ compare "HTTPS HTTP/2" "https://localhost:$https_port/" --http2
 
 echo
 if command -v hyperfine >/dev/null; then
-  hyperfine --warmup 5 --runs 50 -N "$reqscope --version" 2>/dev/null | sed -n '1,3p'
+  hyperfine --warmup 5 --runs 100 -N "$reqscope --version" "curl --version" 2>/dev/null | grep -E 'Benchmark|Time'
 else
   start=$(date +%s%N)
   for _ in $(seq 50); do "$reqscope" --version > /dev/null; done
