@@ -140,7 +140,8 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const
 }
 
 void render_runs(std::string& out, const std::vector<http::TraceResult>& runs, const Style& style) {
-  out += fmt::format("\n{:<6}", "run");
+  out += "\nEach run, in ms\n";
+  out += fmt::format("{:<6}", "run");
   for (const char* name : http::kPhaseNames) out += fmt::format("{:>10}", name);
   out += "\n";
   for (std::size_t i = 0; i < runs.size(); ++i) {
@@ -156,8 +157,8 @@ void render_runs(std::string& out, const std::vector<http::TraceResult>& runs, c
   const auto stats = http::summarize_runs(runs);
   if (stats.empty()) return;
   const auto ok_runs = stats.at("total").count;
-  out += fmt::format("\n{:<9}{:>10}{:>10}{:>10}{:>10}{:>10}   (ms over {} successful run{})\n", "phase", "min",
-                     "p50", "p90", "p99", "max", ok_runs, ok_runs == 1 ? "" : "s");
+  out += fmt::format("\nOver {} successful run{}, in ms\n", ok_runs, ok_runs == 1 ? "" : "s");
+  out += fmt::format("{:<9}{:>10}{:>10}{:>10}{:>10}{:>10}\n", "phase", "min", "p50", "p90", "p99", "max");
   for (const char* name : http::kPhaseNames) {
     const auto& s = stats.at(name);
     out += fmt::format("{:<9}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}\n", name, s.min, s.p50, s.p90, s.p99, s.max);
