@@ -173,9 +173,15 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   auto plan = make_plan(args, global);
   if (!plan) return report_error(global, "trace", plan.error());
 
+  // A single trace dies with Ctrl-C like any command; a series stops and
+  // reports the runs it finished.
+  const bool series = plan->repeat > 1;
   g_interrupted = false;
-  auto* previous = std::signal(SIGINT, on_interrupt);
-  const bool progress = plan->repeat > 1 && isatty(STDERR_FILENO) == 1;
+  if (series) {
+    std::signal(SIGINT, on_interrupt);
+    plan->options.cancel = &g_interrupted;
+  }
+  const bool progress = series && isatty(STDERR_FILENO) == 1;
   http::Tracer tracer(plan->options);
   std::vector<http::TraceResult> runs;
   std::vector<http::Check> checks;
@@ -183,16 +189,24 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
     if (i > 0 && plan->interval.count() > 0) std::this_thread::sleep_for(plan->interval);
     if (g_interrupted) break;
     if (progress) std::fprintf(stderr, "\rrun %ld/%ld ", i + 1, plan->repeat);
-    runs.push_back(tracer.run(plan->url, args.reuse));
+    auto run = tracer.run(plan->url, args.reuse);
+    if (g_interrupted) break;
+    runs.push_back(std::move(run));
     for (auto check : http::evaluate(runs.back(), plan->expectations)) {
       if (plan->repeat > 1) check.detail = "run " + std::to_string(i + 1) + ": " + check.detail;
       checks.push_back(std::move(check));
     }
   }
   if (progress) std::fputs("\r\x1b[K", stderr);
-  std::signal(SIGINT, previous);
-  if (runs.empty()) return static_cast<int>(ExitCode::check_failed);
-  if (g_interrupted) std::fprintf(stderr, "reqscope trace: interrupted after %zu run(s)\n", runs.size());
+  if (series) std::signal(SIGINT, SIG_DFL);
+  if (runs.empty()) {
+    std::raise(SIGINT);
+    return static_cast<int>(ExitCode::internal);
+  }
+  if (g_interrupted) {
+    std::fprintf(stderr, "reqscope trace: interrupted; showing the %zu completed run(s) of %ld\n", runs.size(),
+                 plan->repeat);
+  }
 
   if (global.json) {
     print_stdout(render::trace_document(runs, checks, plan->repeat > 1, global.show_secrets).dump(2) + "\n");

@@ -45,6 +45,8 @@ struct HopContext {
   std::optional<tls::Summary> tls;
   bool tls_complete = false;  // read after the handshake, not from inside it
   long first_verify_error = 0;
+  const std::atomic<bool>* cancel = nullptr;
+  bool cancelled() const { return cancel != nullptr && cancel->load(); }
 };
 
 std::string http_version_name(long version) {
@@ -63,7 +65,7 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /
   hop.socket_opened = true;
   for (std::size_t i = 0; i < hop.addresses.size(); ++i) {
     const auto remaining = hop.deadline - Clock::now();
-    if (remaining <= nanoseconds(0)) break;
+    if (remaining <= nanoseconds(0) || hop.cancelled()) break;
     const bool last = i + 1 == hop.addresses.size();
     const auto limit = last ? remaining : std::min(remaining, kFallbackAttemptLimit);
     int fd = -1;
@@ -92,6 +94,10 @@ void record_request_headers(HopContext& hop, std::string_view block) {
     Header header;
     if (parse_response_header(line, header)) hop.request_headers.push_back(std::move(header));
   }
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return (*static_cast<HopContext**>(user))->cancelled() ? 1 : 0;
 }
 
 int on_request_ready(void* user, char*, char*, int, int) {
@@ -198,6 +204,7 @@ PhaseMarks marks_of(const HopContext& hop, nanoseconds dns, nanoseconds done, bo
 TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContext& hop, const std::string& host) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
   const std::string phase = failed_phase(hop);
+  if (hop.cancelled()) return {{"interrupted", "interrupted in the " + phase + " phase", ""}, phase};
   if (phase == "connect") {
     const std::string result = hop.attempts.empty() ? "timeout" : hop.attempts.back().result;
     std::string tried;
@@ -288,6 +295,9 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, open_socket);
     curl_easy_setopt(easy, CURLOPT_OPENSOCKETDATA, &state.hop);
     curl_easy_setopt(easy, CURLOPT_SOCKOPTFUNCTION, socket_already_connected);
+    curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(easy, CURLOPT_XFERINFODATA, &state.hop);
     curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_request_ready);
     curl_easy_setopt(easy, CURLOPT_PREREQDATA, &state.hop);
     curl_easy_setopt(easy, CURLOPT_DEBUGFUNCTION, on_debug);
@@ -389,6 +399,7 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     context.addresses = resolution.addresses;
     context.connect_port = connect_port;
     context.wants_tls = current.is_https();
+    context.cancel = options_.cancel;
     state.hop = &context;
 
     curl_easy_setopt(easy, CURLOPT_URL, hop.url.c_str());

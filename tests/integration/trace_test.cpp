@@ -1,4 +1,14 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <condition_variable>
+#include <fstream>
+#include <mutex>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "support/lab.hpp"
@@ -345,4 +355,120 @@ TEST_CASE("colour follows --color and NO_COLOR", "[trace][lab][cli]") {
   CHECK(automatic.out.find("\x1b[") == std::string::npos);
   const auto ascii = run_reqscope({"trace", lab.url() + "/", "--explain"}, {{"LC_ALL", "C"}});
   CHECK(std::all_of(ascii.out.begin(), ascii.out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+}
+
+namespace {
+
+// A one-purpose HTTP server on loopback: answers the first connection at
+// once, then reports when the second request arrived and holds its answer.
+class HoldingServer {
+ public:
+  HoldingServer() {
+    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listener_, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    listen(listener_, 8);
+    socklen_t length = sizeof addr;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &length);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~HoldingServer() {
+    shutdown(listener_, SHUT_RDWR);
+    close(listener_);
+    thread_.join();
+    for (int fd : held_) close(fd);
+  }
+  int port() const { return port_; }
+  bool wait_for_second_request() {
+    std::unique_lock lock(mutex_);
+    return held_cv_.wait_for(lock, std::chrono::seconds(30), [this] { return !held_.empty(); });
+  }
+
+ private:
+  void serve() {
+    for (int served = 0;; ++served) {
+      const int fd = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) return;
+      char buffer[4096];
+      if (read(fd, buffer, sizeof buffer) <= 0) {
+        close(fd);
+        continue;
+      }
+      if (served == 0) {
+        const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+        static_cast<void>(write(fd, response.data(), response.size()));
+        close(fd);
+        continue;
+      }
+      std::lock_guard lock(mutex_);
+      held_.push_back(fd);
+      held_cv_.notify_all();
+    }
+  }
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::condition_variable held_cv_;
+  std::vector<int> held_;
+};
+
+}  // namespace
+
+TEST_CASE("Ctrl-C stops a --repeat series and reports the finished runs", "[trace][repeat][signals]") {
+  HoldingServer server;
+  reqscope::test::TempDir dir;
+  const auto out = dir.path() + "/out.json";
+  reqscope::test::Process trace({REQSCOPE_BINARY, "trace", "http://127.0.0.1:" + std::to_string(server.port()) + "/",
+                                 "--repeat", "5", "--json"},
+                                out);
+  REQUIRE(server.wait_for_second_request());
+  CHECK(trace.stop(SIGINT) == 0);
+  std::ifstream in(out);
+  const auto doc = Json::parse(in);
+  REQUIRE(doc["runs"].size() == 1);
+  CHECK(doc["runs"][0]["hops"][0]["status"] == 200);
+  CHECK(doc["ok"] == true);
+}
+
+TEST_CASE("a server whose accept queue is full gives connect_timeout", "[trace][errors]") {
+  // A listener that never accepts: once its queue is full, the kernel drops
+  // new SYNs, exactly like a firewall that silently discards packets.
+  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(listen(listener, 0) == 0);
+  socklen_t length = sizeof addr;
+  getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &length);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(fd);
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto result = run_reqscope(
+      {"trace", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/", "--timeout", "500ms", "--json"});
+  for (int fd : fillers) close(fd);
+  close(listener);
+  CHECK(result.exit_code == 3);
+  const auto doc = parse_stdout(result);
+  CHECK(doc["error"]["kind"] == "connect_timeout");
+  CHECK(doc["error"]["phase"] == "connect");
+  CHECK(doc["hops"][0]["connects"][0]["result"] == "timeout");
+}
+
+TEST_CASE("https to a plain HTTP port is a tls_handshake failure", "[trace][nginx][tls][errors]") {
+  Nginx nginx;
+  const auto result =
+      run_reqscope({"trace", "https://127.0.0.1:" + std::to_string(nginx.http_port()) + "/", "--json"});
+  CHECK(result.exit_code == 3);
+  const auto doc = parse_stdout(result);
+  CHECK(doc["error"]["kind"] == "tls_handshake");
+  CHECK(doc["error"]["phase"] == "tls");
 }

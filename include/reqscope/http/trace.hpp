@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -34,6 +35,8 @@ struct TraceOptions {
   HttpVersion http_version = HttpVersion::automatic;
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
   std::string hosts_path = "/etc/hosts";
+  // When set and it becomes true, the transfer in flight stops with kind "interrupted".
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct ConnectAttempt {
