@@ -14,15 +14,15 @@ namespace reqscope::cli {
 
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_flag("--json", global.json, "Print exactly one JSON document on stdout");
-  app.add_option("--color", global.color, "Colour output: auto, always or never (auto honours NO_COLOR)")
+  app.add_option("--color", global.color, "auto (terminal, no NO_COLOR), always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN");
   app.add_flag("--explain", global.explain, "After the result, explain each step in plain words");
-  app.add_option("--timeout", global.timeout, "Give up on network work after this long (default 30s)")
+  app.add_option("--timeout", global.timeout, "Give up on network work after this long (30s)")
       ->type_name("DURATION");
   app.add_flag("-v,--verbose", global.verbose, "Show request and response headers");
   app.add_flag("--show-secrets", global.show_secrets,
-               "Show Authorization, Proxy-Authorization, Cookie and Set-Cookie values unredacted");
+               "Show Authorization/Cookie values in full");
 }
 
 render::Style style_for(const GlobalOptions& global) {

@@ -27,8 +27,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global);
 
 // The footer of every command's --help, naming the global options.
 inline constexpr const char* kGlobalFooter =
-    "Global options (--json, --color, --explain, --timeout, -v, --show-secrets) may be given before or "
-    "after the command; see reqscope --help.";
+    "Global options (--json, --color, --explain, --timeout, -v, --show-secrets)\n"
+    "may be given before or after the command; see reqscope --help.";
 
 // Colour and Unicode as --color, NO_COLOR, the terminal and the locale allow.
 render::Style style_for(const GlobalOptions& global);

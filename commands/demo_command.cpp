@@ -79,7 +79,7 @@ int run_demo(const GlobalOptions& global) {
 }  // namespace
 
 void register_demo(CLI::App& app, GlobalOptions& global, Runner& runner) {
-  auto* cmd = app.add_subcommand("demo", "Start the lab and trace a fast, a slow, a redirecting and an HTTPS endpoint");
+  auto* cmd = app.add_subcommand("demo", "Trace lab endpoints with --explain, offline");
   cmd->footer(kGlobalFooter);
   cmd->callback([&global, &runner] { runner = [&global] { return run_demo(global); }; });
 }

@@ -61,11 +61,11 @@ int run_lab(const LabArgs& args, const GlobalOptions& global) {
 
 void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto args = std::make_shared<LabArgs>();
-  auto* cmd = app.add_subcommand("lab", "Run the local teaching and test server until Ctrl-C");
+  auto* cmd = app.add_subcommand("lab", "Run the local teaching and test server");
   cmd->footer(kGlobalFooter);
-  cmd->add_option("--port", args->port, "Listen on this port; 0 picks a free one (default 0)")->type_name("PORT");
+  cmd->add_option("--port", args->port, "Listen on this port; 0 (default) picks a free one")->type_name("PORT");
   cmd->add_option("--bind", args->bind, "Listen on this address (default 127.0.0.1)")->type_name("ADDR");
-  cmd->add_flag("--https", args->https, "Serve HTTPS with a certificate generated at start-up");
+  cmd->add_flag("--https", args->https, "Serve HTTPS (certificate generated at start-up)");
   cmd->add_option("--cert", args->cert, "With --https, serve this PEM certificate")->type_name("FILE");
   cmd->add_option("--key", args->key, "With --https, the PEM private key of --cert")->type_name("FILE");
   cmd->callback([args, &global, &runner] { runner = [args, &global] { return run_lab(*args, global); }; });

@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("reqscope ") + kVersion);
     app.fallthrough();
     app.require_subcommand(0, 1);
-    app.footer("Exit codes: 0 ok, 1 a check failed, 2 usage or bad input, 3 network or protocol failure, "
-               "4 internal error. See reqscope(1).");
+    app.footer("Exit codes: 0 ok, 1 a check failed, 2 usage or bad input,\n"
+               "3 network or protocol failure, 4 internal error. See reqscope(1).");
     cli::GlobalOptions global;
     cli::add_global_options(app, global);
     cli::Runner runner;

@@ -36,6 +36,7 @@ struct TraceArgs {
   bool ipv6 = false;
   std::vector<std::string> resolve;
   std::vector<std::string> connect_to;
+  std::vector<std::string> dns_servers;
   bool insecure = false;
   std::string cacert;
   bool http1_1 = false;
@@ -116,6 +117,7 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   auto max_redirs = util::parse_integer(args.max_redirs, 0, 1000, "--max-redirs");
   if (!max_redirs) return tl::unexpected(max_redirs.error());
   o.max_redirects = static_cast<int>(*max_redirs);
+  if (args.ipv4 && args.ipv6) return fail("bad_option", "-4 and -6 exclude each other", "choose one family");
   o.family = args.ipv4 ? dns::Family::ipv4 : args.ipv6 ? dns::Family::ipv6 : dns::Family::any;
   for (const auto& text : args.resolve) {
     auto rule = http::parse_resolve_override(text);
@@ -127,12 +129,20 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
     if (!rule) return tl::unexpected(rule.error());
     o.connect_to_overrides.push_back(*rule);
   }
+  for (const auto& text : args.dns_servers) {
+    auto server = dns::parse_dns_server(text);
+    if (!server) return tl::unexpected(server.error());
+    o.dns_servers.push_back(*server);
+  }
   o.insecure = args.insecure;
   if (!args.cacert.empty()) {
     if (access(args.cacert.c_str(), R_OK) != 0) {
       return fail("bad_file", "--cacert: cannot read " + util::quote(args.cacert), "give a PEM file of CA certificates");
     }
     o.ca_file = args.cacert;
+  }
+  if (args.http1_1 && args.http2) {
+    return fail("bad_option", "--http1.1 and --http2 exclude each other", "choose one HTTP version");
   }
   o.http_version = args.http1_1 ? http::HttpVersion::http1_1 : args.http2 ? http::HttpVersion::http2
                                                                           : http::HttpVersion::automatic;
@@ -228,37 +238,38 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
 
 void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto args = std::make_shared<TraceArgs>();
-  auto* cmd = app.add_subcommand("trace", "Trace one request end to end: DNS, connect, TLS, wait, transfer per hop");
+  auto* cmd = app.add_subcommand("trace", "Trace a request phase by phase, per hop");
   cmd->footer(kGlobalFooter);
-  cmd->add_option("url", args->url, "The http:// or https:// URL to trace")->required();
+  cmd->add_option("url", args->url, "The http:// or https:// URL to trace")->required()->type_name("URL");
   cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")->type_name("METHOD");
   cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")
       ->type_name("HEADER")
       ->allow_extra_args(false);
-  cmd->add_option("-d,--data", args->data, "Send this request body; @FILE reads a file, @- stdin")->type_name("DATA");
+  cmd->add_option("-d,--data", args->data, "Request body; @FILE reads a file, @- stdin")->type_name("DATA");
   cmd->add_flag("-L,--location", args->follow, "Follow redirects, each hop measured on its own");
   cmd->add_option("--max-redirs", args->max_redirs, "Stop after this many redirects (default 20)")->type_name("N");
-  auto* v4 = cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
-  auto* v6 = cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
-  v4->excludes(v6);
+  cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
+  cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
   cmd->add_option("--resolve", args->resolve, "Use ADDR for HOST:PORT instead of DNS (repeatable)")
       ->type_name("HOST:PORT:ADDR")
       ->allow_extra_args(false);
-  cmd->add_option("--connect-to", args->connect_to, "Connect to HOST2:PORT2 when the URL names HOST1:PORT1")
+  cmd->add_option("--connect-to", args->connect_to, "Connect to HOST2:PORT2 for HOST1:PORT1")
       ->type_name("HOST1:PORT1:HOST2:PORT2")
+      ->allow_extra_args(false);
+  cmd->add_option("--dns-server", args->dns_servers, "Ask this DNS server, not resolv.conf's")
+      ->type_name("IP[:PORT]")
       ->allow_extra_args(false);
   cmd->add_flag("-k,--insecure", args->insecure, "Continue when the certificate does not verify");
   cmd->add_option("--cacert", args->cacert, "Trust the CA certificates in this PEM file")->type_name("FILE");
-  auto* h1 = cmd->add_flag("--http1.1", args->http1_1, "Use HTTP/1.1 only");
-  auto* h2 = cmd->add_flag("--http2", args->http2, "Use HTTP/2 (ALPN on https, upgrade on http)");
-  h1->excludes(h2);
+  cmd->add_flag("--http1.1", args->http1_1, "Use HTTP/1.1 only");
+  cmd->add_flag("--http2", args->http2, "Use HTTP/2 (ALPN on https, upgrade on http)");
   cmd->add_option("--expect-status", args->expect_status, "Exit 1 unless the final status is CODE")->type_name("CODE");
   cmd->add_option("--max-total-ms", args->max_total_ms, "Exit 1 when the whole trace takes longer")->type_name("MS");
-  cmd->add_option("--max-ttfb-ms", args->max_ttfb_ms, "Exit 1 when the final hop's time to first byte is longer")
+  cmd->add_option("--max-ttfb-ms", args->max_ttfb_ms, "Exit 1 when time to first byte is longer")
       ->type_name("MS");
-  cmd->add_option("--repeat", args->repeat, "Run the trace N times and show per-phase statistics")->type_name("N");
+  cmd->add_option("--repeat", args->repeat, "Run N times; show per-phase statistics")->type_name("N");
   cmd->add_option("--interval", args->interval, "Wait this long between repeated runs")->type_name("DURATION");
-  cmd->add_flag("--reuse", args->reuse, "Keep the connection and DNS answer between repeated runs");
+  cmd->add_flag("--reuse", args->reuse, "Keep connection and DNS answer between runs");
   cmd->callback([args, &global, &runner] { runner = [args, &global] { return run_trace(*args, global); }; });
 }
 

@@ -22,7 +22,7 @@ _reqscope()
     local top_opts="--version"
     local trace_opts="-X --request -H --header -d --data -L --location
         --max-redirs -4 --ipv4 -6 --ipv6 --resolve --connect-to
-        -k --insecure --cacert --http1.1 --http2 --expect-status
+        --dns-server -k --insecure --cacert --http1.1 --http2 --expect-status
         --max-total-ms --max-ttfb-ms --repeat --interval --reuse"
     local lab_opts="--port --bind --https --cert --key"
     local demo_opts=""
@@ -93,7 +93,7 @@ _reqscope()
             return
             ;;
         -H | --header | --max-redirs | --resolve | --connect-to | \
-            --expect-status | --max-total-ms | --max-ttfb-ms | --repeat | \
+            --dns-server | --expect-status | --max-total-ms | --max-ttfb-ms | --repeat | \
             --port | --bind)
             return
             ;;

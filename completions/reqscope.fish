@@ -41,7 +41,7 @@ complete -c reqscope -l timeout -x -a '250ms 1s 5s 10s 30s 1m' \
 complete -c reqscope -s v -l verbose -d 'Show request and response headers'
 # --show-secrets
 complete -c reqscope -l show-secrets \
-    -d 'Show Authorization, Cookie and Set-Cookie values unredacted'
+    -d 'Show Authorization, Proxy-Authorization, Cookie and Set-Cookie values unredacted'
 # -h, --help
 complete -c reqscope -s h -l help -d 'Print help and exit'
 # --version
@@ -79,6 +79,9 @@ complete -c reqscope -n $trace -l resolve -x \
 # --connect-to HOST1:PORT1:HOST2:PORT2
 complete -c reqscope -n $trace -l connect-to -x \
     -d 'Connect to HOST2:PORT2 when the URL names HOST1:PORT1'
+# --dns-server IP[:PORT]
+complete -c reqscope -n $trace -l dns-server -x \
+    -d "Ask this DNS server, not resolv.conf's (repeatable)"
 # -k, --insecure
 complete -c reqscope -n $trace -s k -l insecure \
     -d 'Continue when the certificate does not verify'
@@ -104,10 +107,10 @@ complete -c reqscope -n $trace -l repeat -x \
     -d 'Run the trace N times and show per-phase statistics'
 # --interval DURATION
 complete -c reqscope -n $trace -l interval -x -a '100ms 500ms 1s 5s' \
-    -d 'Wait this long between repeated runs'
+    -d 'With --repeat, wait this long between runs'
 # --reuse
 complete -c reqscope -n $trace -l reuse \
-    -d 'Keep the connection and DNS answer between repeated runs'
+    -d 'With --repeat, keep the connection and DNS answer between runs'
 
 # reqscope lab
 set -l lab "__fish_seen_subcommand_from lab"

@@ -8,7 +8,7 @@ packages=(
   libcurl4-openssl-dev libc-ares-dev libssl-dev openssl
   libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
   libcpp-httplib-dev catch2
-  nginx curl ca-certificates
+  nginx nsd curl ca-certificates
 )
 
 sudo_cmd=()

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "reqscope/dns/hosts_file.hpp"
+#include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::dns {
@@ -68,41 +69,40 @@ struct PendingQuery {
   bool done = false;
 };
 
+// Reads the addresses and TTLs of an A or AAAA reply; false when it is malformed.
+template <typename AddressTtl, typename Parser, typename Address>
+bool read_addresses(Parser parse, Address AddressTtl::*address, int family, const unsigned char* abuf, int alen,
+                    Query& query) {
+  constexpr int kMaxAddresses = 64;
+  AddressTtl ttls[kMaxAddresses];
+  int count = kMaxAddresses;
+  hostent* raw_host = nullptr;
+  if (parse(abuf, alen, &raw_host, ttls, &count) != ARES_SUCCESS) return false;
+  std::unique_ptr<hostent, HostentDeleter> host(raw_host);
+  char text[INET6_ADDRSTRLEN] = {};
+  for (int i = 0; i < count; ++i) {
+    inet_ntop(family, &(ttls[i].*address), text, sizeof text);
+    query.answers.push_back({text, ttls[i].ttl});
+  }
+  if (host && host->h_name != nullptr) query.canonical_name = host->h_name;
+  return true;
+}
+
 void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int alen) {
   auto* pending = static_cast<PendingQuery*>(arg);
-  pending->query.duration = Clock::now() - pending->started;
+  auto& query = pending->query;
+  query.duration = Clock::now() - pending->started;
   pending->done = true;
-  pending->query.status = status_name(status);
+  query.status = status_name(status);
   if (status != ARES_SUCCESS || abuf == nullptr) return;
-
-  constexpr int kMaxAddresses = 64;
-  hostent* raw_host = nullptr;
-  int count = kMaxAddresses;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (pending->query.type == "A") {
-    ares_addrttl ttls[kMaxAddresses];
-    if (ares_parse_a_reply(abuf, alen, &raw_host, ttls, &count) != ARES_SUCCESS) {
-      pending->query.status = "FORMERR";
-      return;
-    }
-    for (int i = 0; i < count; ++i) {
-      inet_ntop(AF_INET, &ttls[i].ipaddr, text, sizeof text);
-      pending->query.answers.push_back({text, ttls[i].ttl});
-    }
-  } else {
-    ares_addr6ttl ttls[kMaxAddresses];
-    if (ares_parse_aaaa_reply(abuf, alen, &raw_host, ttls, &count) != ARES_SUCCESS) {
-      pending->query.status = "FORMERR";
-      return;
-    }
-    for (int i = 0; i < count; ++i) {
-      inet_ntop(AF_INET6, &ttls[i].ip6addr, text, sizeof text);
-      pending->query.answers.push_back({text, ttls[i].ttl});
-    }
+  const bool parsed = query.type == "A"
+                          ? read_addresses(ares_parse_a_reply, &ares_addrttl::ipaddr, AF_INET, abuf, alen, query)
+                          : read_addresses(ares_parse_aaaa_reply, &ares_addr6ttl::ip6addr, AF_INET6, abuf, alen, query);
+  if (!parsed) {
+    query.status = "FORMERR";
+  } else if (query.answers.empty()) {
+    query.status = "NODATA";
   }
-  std::unique_ptr<hostent, HostentDeleter> host(raw_host);
-  if (host && host->h_name != nullptr) pending->query.canonical_name = host->h_name;
-  if (pending->query.answers.empty()) pending->query.status = "NODATA";
 }
 
 // Drives c-ares until every query finished or the deadline passed.
@@ -165,7 +165,11 @@ Error resolution_error(const Resolution& resolution) {
     return {"dns_servfail", "DNS: " + servers + " answered SERVFAIL for " + resolution.host,
             "the resolver could not reach the authoritative servers or DNSSEC validation failed"};
   }
-  if (any_status("REFUSED") || any_status("CONNREFUSED")) {
+  if (any_status("CONNREFUSED")) {
+    return {"dns_refused", "DNS: nothing answers DNS at " + servers + " (connection refused)",
+            "check the --dns-server address, or the nameserver in /etc/resolv.conf"};
+  }
+  if (any_status("REFUSED")) {
     return {"dns_refused", "DNS: " + servers + " refused the query for " + resolution.host,
             "the resolver does not serve this client; check /etc/resolv.conf"};
   }
@@ -180,6 +184,40 @@ Error resolution_error(const Resolution& resolution) {
 }
 
 }  // namespace
+
+Result<std::string> parse_dns_server(std::string_view text) {
+  const auto bad = [&](const std::string& why) {
+    return fail("bad_option", "--dns-server value " + util::quote(text) + ": " + why,
+                "write an IP address with an optional port, e.g. 127.0.0.1:5353 or [::1]:53");
+  };
+  std::string address;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return bad("unclosed '['");
+    address = std::string(text.substr(1, close - 1));
+    const auto rest = text.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':' || rest.size() == 1) return bad("expected ':PORT' after ']'");
+      port_text = rest.substr(1);
+    }
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    const auto colon = text.find(':');
+    address = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+    if (port_text.empty()) return bad("empty port after ':'");
+  } else {
+    address = std::string(text);
+  }
+  if (!is_ip_literal(address)) return bad("not an IP address");
+  int port = 53;
+  if (!port_text.empty()) {
+    auto parsed = util::parse_integer(port_text, 1, 65535, "--dns-server port");
+    if (!parsed) return bad("port " + util::quote(port_text) + " is not from 1 to 65535");
+    port = static_cast<int>(*parsed);
+  }
+  return (is_ipv6(address) ? "[" + address + "]" : address) + ":" + std::to_string(port);
+}
 
 std::string status_name(int ares_status) {
   switch (ares_status) {
@@ -233,10 +271,12 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
 
   if (is_ip_literal(host)) return finish("literal", {host});
 
-  auto from_hosts = lookup_hosts(parse_hosts_file(read_file(options.hosts_path)), host);
-  if (!connect_order(from_hosts, options.family).empty()) return finish("hosts", from_hosts);
-  const auto lower = util::to_lower(host);
-  if (lower == "localhost" || lower.ends_with(".localhost")) return finish("localhost", {"::1", "127.0.0.1"});
+  if (options.servers.empty()) {
+    auto from_hosts = lookup_hosts(parse_hosts_file(read_file(options.hosts_path)), host);
+    if (!connect_order(from_hosts, options.family).empty()) return finish("hosts", from_hosts);
+    const auto lower = util::to_lower(host);
+    if (lower == "localhost" || lower.ends_with(".localhost")) return finish("localhost", {"::1", "127.0.0.1"});
+  }
 
   init_library_once();
   ares_options ares_opts{};
@@ -252,6 +292,14 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
                 "check /etc/resolv.conf");
   }
   Channel channel(raw_channel);
+  if (!options.servers.empty()) {
+    std::string csv;
+    for (const auto& server : options.servers) csv += (csv.empty() ? "" : ",") + server;
+    const int set_status = ares_set_servers_ports_csv(channel.get(), csv.c_str());
+    if (set_status != ARES_SUCCESS) {
+      return fail("bad_option", "--dns-server: c-ares rejected " + util::quote(csv) + ": " + ares_strerror(set_status));
+    }
+  }
 
   ares_addr_port_node* raw_servers = nullptr;
   if (ares_get_servers_ports(channel.get(), &raw_servers) == ARES_SUCCESS) {

@@ -363,7 +363,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       } else {
         dns::Resolution partial;
         auto resolved = dns::resolve(
-            connect_host, {options_.family, deadline - Clock::now(), options_.hosts_path}, &partial);
+            connect_host, {options_.family, deadline - Clock::now(), options_.hosts_path, options_.dns_servers},
+            &partial);
         if (!resolved) {
           hop.dns = partial;
           hop.phases = compute_phases({partial.duration, {}, {}, {}, {}, {}});

@@ -217,6 +217,12 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle and
   // delayed ACKs add 40 ms to every keep-alive response.
   impl->server->set_tcp_nodelay(true);
+  // cpp-httplib's default adds SO_REUSEPORT, which lets a second lab share a
+  // busy port silently; a port in use must be an error.
+  impl->server->set_socket_options([](int sock) {
+    const int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   impl->add_routes();
 
   if (options.port == 0) {

@@ -73,7 +73,8 @@ std::string dns_line(const dns::Resolution& dns, const Style& style) {
   for (const auto& q : dns.queries) {
     std::string answers;
     for (const auto& a : q.answers) answers += fmt::format("{}{} (TTL {} s)", answers.empty() ? "" : ", ", a.address, a.ttl_s);
-    out += fmt::format("\n           {:<4} {:<8} {:>9}  {}", q.type, q.status, format_ms(util::to_ms(q.duration)), answers);
+    out += fmt::format("\n           {:<4} {:<8} {:>9}", q.type, q.status, format_ms(util::to_ms(q.duration)));
+    if (!answers.empty()) out += "  " + answers;
   }
   return out;
 }

@@ -92,3 +92,16 @@ TEST_CASE("under --json, errors are one JSON document on stdout", "[cli][json][e
   CHECK(bad_option.exit_code == 2);
   CHECK(Json::parse(bad_option.out)["error"]["kind"] == "usage");
 }
+
+TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--help"}, {"trace", "--help"}, {"lab", "--help"}, {"demo", "--help"}}) {
+    const auto help = run_reqscope(args);
+    REQUIRE(help.exit_code == 0);
+    std::size_t start = 0;
+    for (auto end = help.out.find('\n'); end != std::string::npos; start = end + 1, end = help.out.find('\n', start)) {
+      INFO(args.front() << ": " << help.out.substr(start, end - start));
+      CHECK(end - start <= 80);
+    }
+  }
+}

@@ -106,3 +106,10 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   CHECK(doc["schema"] == "reqscope.demo/1");
   CHECK(doc["steps"].size() == 4);
 }
+
+TEST_CASE("a second lab on a busy port fails with exit 3", "[lab][errors]") {
+  Lab first;
+  const auto second = run_reqscope({"lab", "--port", std::to_string(first.port())});
+  CHECK(second.exit_code == 3);
+  CHECK(second.err.find("cannot listen") != std::string::npos);
+}

@@ -60,7 +60,23 @@ TEST_CASE("IP literals, hosts entries and localhost need no DNS query", "[dns]")
   options.family = Family::ipv4;
   CHECK(resolve("localhost", options)->addresses == std::vector<std::string>{"127.0.0.1"});
   Resolution partial;
-  auto v6_only = resolve("192.0.2.7", {Family::ipv6, std::chrono::seconds(1), "/nonexistent"}, &partial);
+  auto v6_only = resolve("192.0.2.7", {Family::ipv6, std::chrono::seconds(1), "/nonexistent", {}}, &partial);
   REQUIRE_FALSE(v6_only);
   CHECK(v6_only.error().kind == "dns_nodata");
+}
+
+TEST_CASE("option --dns-server values parse into IP:PORT", "[dns][cli]") {
+  CHECK(*parse_dns_server("127.0.0.1") == "127.0.0.1:53");
+  CHECK(*parse_dns_server("127.0.0.1:5353") == "127.0.0.1:5353");
+  CHECK(*parse_dns_server("::1") == "[::1]:53");
+  CHECK(*parse_dns_server("[::1]:5353") == "[::1]:5353");
+  for (const char* text : {"", "dns.example", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x",
+                           "[::1", "[::1]5353", "[::1]:", "300.1.1.1", "1.2.3.4:53:53", "[127.0.0.1]x"}) {
+    INFO(text);
+    auto server = parse_dns_server(text);
+    REQUIRE_FALSE(server);
+    CHECK(server.error().kind == "bad_option");
+    CHECK(server.error().message.find("--dns-server") != std::string::npos);
+  }
+  CHECK_FALSE(parse_dns_server(std::string(10000, '1')));
 }

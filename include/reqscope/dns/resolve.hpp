@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reqscope/error.hpp"
@@ -41,7 +42,14 @@ struct ResolveOptions {
   Family family = Family::any;
   std::chrono::nanoseconds timeout = std::chrono::seconds(10);
   std::string hosts_path = "/etc/hosts";
+  // Ask these servers ("IP:PORT", IPv6 in brackets) instead of resolv.conf's;
+  // like `dig @server`, /etc/hosts and the localhost rule are then skipped.
+  std::vector<std::string> servers;
 };
+
+// Parses a --dns-server value, "IP" or "IP:PORT" ("[IPv6]:PORT"), into the
+// "IP:PORT" form ResolveOptions::servers takes; errors are kind "bad_option".
+Result<std::string> parse_dns_server(std::string_view text);
 
 // Resolves `host` as the system resolver would (IP literal, /etc/hosts,
 // "localhost", then DNS through c-ares with the resolv.conf servers and search

@@ -35,6 +35,7 @@ struct TraceOptions {
   HttpVersion http_version = HttpVersion::automatic;
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
   std::string hosts_path = "/etc/hosts";
+  std::vector<std::string> dns_servers;  // "IP:PORT"; empty: the system's resolvers
   // When set and it becomes true, the transfer in flight stops with kind "interrupted".
   const std::atomic<bool>* cancel = nullptr;
 };
