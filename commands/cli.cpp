@@ -1,10 +1,10 @@
 #include "cli.hpp"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <fmt/format.h>
 
 #include "reqscope/render/trace_json.hpp"
 #include "reqscope/util/duration.hpp"
@@ -21,8 +21,7 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--timeout", global.timeout, "Give up on network work after this long (30s)")
       ->type_name("DURATION");
   app.add_flag("-v,--verbose", global.verbose, "Show request and response headers");
-  app.add_flag("--show-secrets", global.show_secrets,
-               "Show Authorization/Cookie values in full");
+  app.add_flag("--show-secrets", global.show_secrets, "Show Authorization/Cookie values in full");
 }
 
 render::Style style_for(const GlobalOptions& global) {
@@ -37,7 +36,8 @@ render::Style style_for(const GlobalOptions& global) {
     const char* value = std::getenv(name);
     if (value != nullptr && value[0] != '\0') {
       const auto lower = util::to_lower(value);
-      style.unicode = lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
+      style.unicode =
+          lower.find("utf-8") != std::string::npos || lower.find("utf8") != std::string::npos;
       break;
     }
   }
@@ -52,7 +52,8 @@ Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global) {
     return tl::unexpected(error);
   }
   if (timeout->count() <= 0) {
-    return fail("bad_duration", "--timeout: " + util::quote(global.timeout) + " must be longer than zero",
+    return fail("bad_duration",
+                "--timeout: " + util::quote(global.timeout) + " must be longer than zero",
                 "e.g. --timeout 10s");
   }
   return *timeout;

@@ -28,7 +28,8 @@ int run_demo(const GlobalOptions& global) {
 
   const auto base = (*plain)->url();
   const std::vector<DemoStep> steps = {
-      {"A fast endpoint", "A small page from a local server: every phase is tiny.", base + "/", false, false},
+      {"A fast endpoint", "A small page from a local server: every phase is tiny.", base + "/",
+       false, false},
       {"A slow endpoint", "The server waits 300 ms before answering: watch the wait phase.",
        base + "/delay/300", false, false},
       {"A redirect chain",
@@ -59,19 +60,25 @@ int run_demo(const GlobalOptions& global) {
     const auto command = fmt::format("reqscope trace{}{} {} --explain", step.follow ? " -L" : "",
                                      step.insecure ? " --insecure" : "", step.url);
     if (global.json) {
-      documents.push_back({{"title", step.title}, {"command", command}, {"trace", render::trace_json(result, global.show_secrets)}});
+      documents.push_back({{"title", step.title},
+                           {"command", command},
+                           {"trace", render::trace_json(result, global.show_secrets)}});
       continue;
     }
-    print_stdout(fmt::format("{}\n{}\n$ {}\n\n", style.bold(fmt::format("== Step {} of {}: {} ==", i + 1, steps.size(), step.title)),
-                             step.lesson, command));
+    print_stdout(fmt::format(
+        "{}\n{}\n$ {}\n\n",
+        style.bold(fmt::format("== Step {} of {}: {} ==", i + 1, steps.size(), step.title)),
+        step.lesson, command));
     render::HumanOptions human{style, global.verbose, global.show_secrets, true};
     print_stdout(render::render_trace({result}, {}, human) + "\n");
   }
   if (global.json) {
-    print_stdout(render::Json{{"schema", "reqscope.demo/1"}, {"ok", all_ok}, {"steps", documents}}.dump(2) + "\n");
+    print_stdout(
+        render::Json{{"schema", "reqscope.demo/1"}, {"ok", all_ok}, {"steps", documents}}.dump(2) +
+        "\n");
   } else {
-    print_stdout(fmt::format("The lab ran at {} and {}.\nStart your own with `reqscope lab`.\n", base,
-                             (*secure)->url()));
+    print_stdout(fmt::format("The lab ran at {} and {}.\nStart your own with `reqscope lab`.\n",
+                             base, (*secure)->url()));
   }
   return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::internal);
 }

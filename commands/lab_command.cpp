@@ -22,11 +22,13 @@ int run_lab(const LabArgs& args, const GlobalOptions& global) {
   auto port = util::parse_integer(args.port, 0, 65535, "--port");
   if (!port) return report_error(global, "lab", port.error());
   if (args.cert.empty() != args.key.empty()) {
-    return report_error(global, "lab", {"bad_option", "--cert and --key must be given together",
-                                        "give both PEM files, or neither for a generated certificate"});
+    return report_error(global, "lab",
+                        {"bad_option", "--cert and --key must be given together",
+                         "give both PEM files, or neither for a generated certificate"});
   }
   if (!args.cert.empty() && !args.https) {
-    return report_error(global, "lab", {"bad_option", "--cert and --key need --https", "add --https"});
+    return report_error(global, "lab",
+                        {"bad_option", "--cert and --key need --https", "add --https"});
   }
 
   // Block the stop signals before any server thread exists, so only sigwait() sees them.
@@ -36,7 +38,8 @@ int run_lab(const LabArgs& args, const GlobalOptions& global) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  lab::LabOptions options{args.bind, static_cast<std::uint16_t>(*port), args.https, args.cert, args.key};
+  lab::LabOptions options{args.bind, static_cast<std::uint16_t>(*port), args.https, args.cert,
+                          args.key};
   auto server = lab::LabServer::start(options);
   if (!server) return report_error(global, "lab", server.error());
 
@@ -63,12 +66,17 @@ void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto args = std::make_shared<LabArgs>();
   auto* cmd = app.add_subcommand("lab", "Run the local teaching and test server");
   cmd->footer(kGlobalFooter);
-  cmd->add_option("--port", args->port, "Listen on this port; 0 (default) picks a free one")->type_name("PORT");
-  cmd->add_option("--bind", args->bind, "Listen on this address (default 127.0.0.1)")->type_name("ADDR");
+  cmd->add_option("--port", args->port, "Listen on this port; 0 (default) picks a free one")
+      ->type_name("PORT");
+  cmd->add_option("--bind", args->bind, "Listen on this address (default 127.0.0.1)")
+      ->type_name("ADDR");
   cmd->add_flag("--https", args->https, "Serve HTTPS (certificate generated at start-up)");
-  cmd->add_option("--cert", args->cert, "With --https, serve this PEM certificate")->type_name("FILE");
-  cmd->add_option("--key", args->key, "With --https, the PEM private key of --cert")->type_name("FILE");
-  cmd->callback([args, &global, &runner] { runner = [args, &global] { return run_lab(*args, global); }; });
+  cmd->add_option("--cert", args->cert, "With --https, serve this PEM certificate")
+      ->type_name("FILE");
+  cmd->add_option("--key", args->key, "With --https, the PEM private key of --cert")
+      ->type_name("FILE");
+  cmd->callback(
+      [args, &global, &runner] { runner = [args, &global] { return run_lab(*args, global); }; });
 }
 
 }  // namespace reqscope::cli

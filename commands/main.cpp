@@ -32,12 +32,14 @@ bool wants_json(int argc, char** argv) {
 int main(int argc, char** argv) {
   using namespace reqscope;
   try {
-    CLI::App app{"reqscope: diagnose backend requests (where the time goes, why a call fails)", "reqscope"};
+    CLI::App app{"reqscope: diagnose backend requests (where the time goes, why a call fails)",
+                 "reqscope"};
     app.set_version_flag("--version", std::string("reqscope ") + kVersion);
     app.fallthrough();
     app.require_subcommand(0, 1);
-    app.footer("Exit codes: 0 ok, 1 a check failed, 2 usage or bad input,\n"
-               "3 network or protocol failure, 4 internal error. See reqscope(1).");
+    app.footer(
+        "Exit codes: 0 ok, 1 a check failed, 2 usage or bad input,\n"
+        "3 network or protocol failure, 4 internal error. See reqscope(1).");
     cli::GlobalOptions global;
     cli::add_global_options(app, global);
     cli::Runner runner;
@@ -53,13 +55,15 @@ int main(int argc, char** argv) {
       cli::GlobalOptions fallback;
       fallback.json = wants_json(argc, argv);
       const auto command = command_in(argc, argv);
-      const auto help = command.empty() ? std::string("reqscope --help") : "reqscope " + command + " --help";
+      const auto help =
+          command.empty() ? std::string("reqscope --help") : "reqscope " + command + " --help";
       return cli::report_error(fallback, command.empty() ? "cli" : command,
                                Error{"usage", e.what(), "see " + help});
     }
     if (!runner) {
       if (!global.json) std::fputs(app.help().c_str(), stderr);
-      return cli::report_error(global, "cli", Error{"usage", "no command given", "see reqscope --help"});
+      return cli::report_error(global, "cli",
+                               Error{"usage", "no command given", "see reqscope --help"});
     }
     return runner();
   } catch (const std::exception& e) {

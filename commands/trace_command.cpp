@@ -51,7 +51,9 @@ struct TraceArgs {
 
 std::atomic<bool> g_interrupted{false};
 
-extern "C" void on_interrupt(int) { g_interrupted = true; }
+extern "C" void on_interrupt(int) {
+  g_interrupted = true;
+}
 
 Result<std::string> read_body(const std::string& data) {
   if (data.empty() || data.front() != '@') return data;
@@ -61,7 +63,8 @@ Result<std::string> read_body(const std::string& data) {
     body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   } else {
     std::ifstream in(path, std::ios::binary);
-    if (!in) return fail("bad_file", "-d: cannot read " + util::quote(path), "check the path after '@'");
+    if (!in)
+      return fail("bad_file", "-d: cannot read " + util::quote(path), "check the path after '@'");
     std::ostringstream buffer;
     buffer << in.rdbuf();
     body = buffer.str();
@@ -76,7 +79,9 @@ bool is_token(const std::string& text) {
   static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
   if (text.empty() || text.size() > 64) return false;
   for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && kExtra.find(c) == std::string_view::npos) return false;
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 &&
+        kExtra.find(c) == std::string_view::npos)
+      return false;
   }
   return true;
 }
@@ -117,7 +122,8 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   auto max_redirs = util::parse_integer(args.max_redirs, 0, 1000, "--max-redirs");
   if (!max_redirs) return tl::unexpected(max_redirs.error());
   o.max_redirects = static_cast<int>(*max_redirs);
-  if (args.ipv4 && args.ipv6) return fail("bad_option", "-4 and -6 exclude each other", "choose one family");
+  if (args.ipv4 && args.ipv6)
+    return fail("bad_option", "-4 and -6 exclude each other", "choose one family");
   o.family = args.ipv4 ? dns::Family::ipv4 : args.ipv6 ? dns::Family::ipv6 : dns::Family::any;
   for (const auto& text : args.resolve) {
     auto rule = http::parse_resolve_override(text);
@@ -137,15 +143,18 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   o.insecure = args.insecure;
   if (!args.cacert.empty()) {
     if (access(args.cacert.c_str(), R_OK) != 0) {
-      return fail("bad_file", "--cacert: cannot read " + util::quote(args.cacert), "give a PEM file of CA certificates");
+      return fail("bad_file", "--cacert: cannot read " + util::quote(args.cacert),
+                  "give a PEM file of CA certificates");
     }
     o.ca_file = args.cacert;
   }
   if (args.http1_1 && args.http2) {
-    return fail("bad_option", "--http1.1 and --http2 exclude each other", "choose one HTTP version");
+    return fail("bad_option", "--http1.1 and --http2 exclude each other",
+                "choose one HTTP version");
   }
-  o.http_version = args.http1_1 ? http::HttpVersion::http1_1 : args.http2 ? http::HttpVersion::http2
-                                                                          : http::HttpVersion::automatic;
+  o.http_version = args.http1_1 ? http::HttpVersion::http1_1
+                   : args.http2 ? http::HttpVersion::http2
+                                : http::HttpVersion::automatic;
 
   if (!args.expect_status.empty()) {
     auto status = util::parse_integer(args.expect_status, 100, 599, "--expect-status");
@@ -166,13 +175,16 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   if (!repeat) return tl::unexpected(repeat.error());
   plan.repeat = *repeat;
   if (plan.repeat == 1 && (!args.interval.empty() || args.reuse)) {
-    return fail("bad_option", std::string(args.reuse ? "--reuse" : "--interval") + " only applies with --repeat N",
-                "add --repeat, e.g. --repeat 10");
+    return fail(
+        "bad_option",
+        std::string(args.reuse ? "--reuse" : "--interval") + " only applies with --repeat N",
+        "add --repeat, e.g. --repeat 10");
   }
   if (!args.interval.empty()) {
     auto interval = util::parse_duration(args.interval);
     if (!interval) {
-      return tl::unexpected(Error{"bad_duration", "--interval: " + interval.error().message, interval.error().hint});
+      return tl::unexpected(
+          Error{"bad_duration", "--interval: " + interval.error().message, interval.error().hint});
     }
     plan.interval = *interval;
   }
@@ -214,14 +226,16 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
     return static_cast<int>(ExitCode::internal);
   }
   if (g_interrupted) {
-    std::fprintf(stderr, "reqscope trace: interrupted; showing the %zu completed run(s) of %ld\n", runs.size(),
-                 plan->repeat);
+    std::fprintf(stderr, "reqscope trace: interrupted; showing the %zu completed run(s) of %ld\n",
+                 runs.size(), plan->repeat);
   }
 
   if (global.json) {
-    print_stdout(render::trace_document(runs, checks, plan->repeat > 1, global.show_secrets).dump(2) + "\n");
+    print_stdout(
+        render::trace_document(runs, checks, plan->repeat > 1, global.show_secrets).dump(2) + "\n");
   } else {
-    render::HumanOptions human{style_for(global), global.verbose, global.show_secrets, global.explain};
+    render::HumanOptions human{style_for(global), global.verbose, global.show_secrets,
+                               global.explain};
     print_stdout(render::render_trace(runs, checks, human));
   }
 
@@ -240,14 +254,19 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto args = std::make_shared<TraceArgs>();
   auto* cmd = app.add_subcommand("trace", "Trace a request phase by phase, per hop");
   cmd->footer(kGlobalFooter);
-  cmd->add_option("url", args->url, "The http:// or https:// URL to trace")->required()->type_name("URL");
-  cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")->type_name("METHOD");
+  cmd->add_option("url", args->url, "The http:// or https:// URL to trace")
+      ->required()
+      ->type_name("URL");
+  cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")
+      ->type_name("METHOD");
   cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")
       ->type_name("HEADER")
       ->allow_extra_args(false);
-  cmd->add_option("-d,--data", args->data, "Request body; @FILE reads a file, @- stdin")->type_name("DATA");
+  cmd->add_option("-d,--data", args->data, "Request body; @FILE reads a file, @- stdin")
+      ->type_name("DATA");
   cmd->add_flag("-L,--location", args->follow, "Follow redirects, each hop measured on its own");
-  cmd->add_option("--max-redirs", args->max_redirs, "Stop after this many redirects (default 20)")->type_name("N");
+  cmd->add_option("--max-redirs", args->max_redirs, "Stop after this many redirects (default 20)")
+      ->type_name("N");
   cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
   cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
   cmd->add_option("--resolve", args->resolve, "Use ADDR for HOST:PORT instead of DNS (repeatable)")
@@ -260,17 +279,23 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("IP[:PORT]")
       ->allow_extra_args(false);
   cmd->add_flag("-k,--insecure", args->insecure, "Continue when the certificate does not verify");
-  cmd->add_option("--cacert", args->cacert, "Trust the CA certificates in this PEM file")->type_name("FILE");
+  cmd->add_option("--cacert", args->cacert, "Trust the CA certificates in this PEM file")
+      ->type_name("FILE");
   cmd->add_flag("--http1.1", args->http1_1, "Use HTTP/1.1 only");
   cmd->add_flag("--http2", args->http2, "Use HTTP/2 (ALPN on https, upgrade on http)");
-  cmd->add_option("--expect-status", args->expect_status, "Exit 1 unless the final status is CODE")->type_name("CODE");
-  cmd->add_option("--max-total-ms", args->max_total_ms, "Exit 1 when the whole trace takes longer")->type_name("MS");
+  cmd->add_option("--expect-status", args->expect_status, "Exit 1 unless the final status is CODE")
+      ->type_name("CODE");
+  cmd->add_option("--max-total-ms", args->max_total_ms, "Exit 1 when the whole trace takes longer")
+      ->type_name("MS");
   cmd->add_option("--max-ttfb-ms", args->max_ttfb_ms, "Exit 1 when time to first byte is longer")
       ->type_name("MS");
-  cmd->add_option("--repeat", args->repeat, "Run N times; show per-phase statistics")->type_name("N");
-  cmd->add_option("--interval", args->interval, "Wait this long between repeated runs")->type_name("DURATION");
+  cmd->add_option("--repeat", args->repeat, "Run N times; show per-phase statistics")
+      ->type_name("N");
+  cmd->add_option("--interval", args->interval, "Wait this long between repeated runs")
+      ->type_name("DURATION");
   cmd->add_flag("--reuse", args->reuse, "Keep connection and DNS answer between runs");
-  cmd->callback([args, &global, &runner] { runner = [args, &global] { return run_trace(*args, global); }; });
+  cmd->callback(
+      [args, &global, &runner] { runner = [args, &global] { return run_trace(*args, global); }; });
 }
 
 }  // namespace reqscope::cli

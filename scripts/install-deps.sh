@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git
+  build-essential cmake pkg-config git clang-format
   libcurl4-openssl-dev libc-ares-dev libssl-dev openssl
   libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
   libcpp-httplib-dev catch2

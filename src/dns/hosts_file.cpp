@@ -20,9 +20,11 @@ std::vector<std::string> blank_separated(std::string_view line) {
   std::vector<std::string> fields;
   std::size_t i = 0;
   while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+      ++i;
     const auto start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+    while (i < line.size() && line[i] != ' ' && line[i] != '\t')
+      ++i;
     if (i > start) fields.emplace_back(line.substr(start, i - start));
   }
   return fields;
@@ -37,13 +39,15 @@ std::vector<HostsEntry> parse_hosts_file(std::string_view text) {
     auto fields = blank_separated(util::trim(line));
     if (fields.size() < 2 || !is_ip_literal(fields[0])) continue;
     HostsEntry entry{fields[0], {}};
-    for (std::size_t i = 1; i < fields.size(); ++i) entry.names.push_back(util::to_lower(fields[i]));
+    for (std::size_t i = 1; i < fields.size(); ++i)
+      entry.names.push_back(util::to_lower(fields[i]));
     entries.push_back(std::move(entry));
   }
   return entries;
 }
 
-std::vector<std::string> lookup_hosts(const std::vector<HostsEntry>& entries, std::string_view name) {
+std::vector<std::string> lookup_hosts(const std::vector<HostsEntry>& entries,
+                                      std::string_view name) {
   std::vector<std::string> addresses;
   const auto wanted = util::to_lower(name);
   for (const auto& entry : entries) {

@@ -35,7 +35,9 @@ struct HostentDeleter {
   void operator()(hostent* h) const { ares_free_hostent(h); }
 };
 
-bool is_ipv6(const std::string& address) { return address.find(':') != std::string::npos; }
+bool is_ipv6(const std::string& address) {
+  return address.find(':') != std::string::npos;
+}
 
 bool is_ip_literal(const std::string& text) {
   in_addr v4{};
@@ -59,7 +61,8 @@ std::string format_server(const ares_addr_port_node& node) {
   char text[INET6_ADDRSTRLEN] = {};
   inet_ntop(node.family, &node.addr, text, sizeof text);
   const int port = node.udp_port != 0 ? node.udp_port : 53;
-  const std::string host = node.family == AF_INET6 ? "[" + std::string(text) + "]" : std::string(text);
+  const std::string host =
+      node.family == AF_INET6 ? "[" + std::string(text) + "]" : std::string(text);
   return host + ":" + std::to_string(port);
 }
 
@@ -71,8 +74,8 @@ struct PendingQuery {
 
 // Reads the addresses and TTLs of an A or AAAA reply; false when it is malformed.
 template <typename AddressTtl, typename Parser, typename Address>
-bool read_addresses(Parser parse, Address AddressTtl::*address, int family, const unsigned char* abuf, int alen,
-                    Query& query) {
+bool read_addresses(Parser parse, Address AddressTtl::*address, int family,
+                    const unsigned char* abuf, int alen, Query& query) {
   constexpr int kMaxAddresses = 64;
   AddressTtl ttls[kMaxAddresses];
   int count = kMaxAddresses;
@@ -95,9 +98,11 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int 
   pending->done = true;
   query.status = status_name(status);
   if (status != ARES_SUCCESS || abuf == nullptr) return;
-  const bool parsed = query.type == "A"
-                          ? read_addresses(ares_parse_a_reply, &ares_addrttl::ipaddr, AF_INET, abuf, alen, query)
-                          : read_addresses(ares_parse_aaaa_reply, &ares_addr6ttl::ip6addr, AF_INET6, abuf, alen, query);
+  const bool parsed =
+      query.type == "A"
+          ? read_addresses(ares_parse_a_reply, &ares_addrttl::ipaddr, AF_INET, abuf, alen, query)
+          : read_addresses(ares_parse_aaaa_reply, &ares_addr6ttl::ip6addr, AF_INET6, abuf, alen,
+                           query);
   if (!parsed) {
     query.status = "FORMERR";
   } else if (query.answers.empty()) {
@@ -141,7 +146,8 @@ void run_until_done(ares_channel channel, const std::vector<std::unique_ptr<Pend
     for (const auto& fd : fds) {
       const bool readable = (fd.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
       const bool writable = (fd.revents & POLLOUT) != 0;
-      ares_process_fd(channel, readable ? fd.fd : ARES_SOCKET_BAD, writable ? fd.fd : ARES_SOCKET_BAD);
+      ares_process_fd(channel, readable ? fd.fd : ARES_SOCKET_BAD,
+                      writable ? fd.fd : ARES_SOCKET_BAD);
     }
   }
 }
@@ -151,14 +157,16 @@ Error resolution_error(const Resolution& resolution) {
     return std::any_of(resolution.queries.begin(), resolution.queries.end(),
                        [&](const Query& q) { return q.status == status; });
   };
-  const auto servers = resolution.servers.empty() ? std::string("the system resolver")
-                                                  : resolution.servers.front();
+  const auto servers =
+      resolution.servers.empty() ? std::string("the system resolver") : resolution.servers.front();
   if (any_status("NXDOMAIN")) {
-    return {"dns_nxdomain", "DNS: " + resolution.host + " does not exist (NXDOMAIN from " + servers + ")",
+    return {"dns_nxdomain",
+            "DNS: " + resolution.host + " does not exist (NXDOMAIN from " + servers + ")",
             "check the spelling of the host name, or whether the record was ever published"};
   }
   if (any_status("TIMEOUT") || any_status("CANCELLED")) {
-    return {"dns_timeout", "DNS: no answer for " + resolution.host + " from " + servers + " in time",
+    return {"dns_timeout",
+            "DNS: no answer for " + resolution.host + " from " + servers + " in time",
             "check that the resolver in /etc/resolv.conf is reachable, or raise --timeout"};
   }
   if (any_status("SERVFAIL")) {
@@ -175,11 +183,15 @@ Error resolution_error(const Resolution& resolution) {
   }
   if (std::all_of(resolution.queries.begin(), resolution.queries.end(),
                   [](const Query& q) { return q.status == "NODATA"; })) {
-    return {"dns_nodata", "DNS: " + resolution.host + " exists but has no address of the asked family",
+    return {"dns_nodata",
+            "DNS: " + resolution.host + " exists but has no address of the asked family",
             "try the other address family (-4 or -6), or publish an A/AAAA record"};
   }
-  return {"dns_error", "DNS: lookup of " + resolution.host + " failed (" +
-                           (resolution.queries.empty() ? std::string("no query") : resolution.queries.front().status) + ")",
+  return {"dns_error",
+          "DNS: lookup of " + resolution.host + " failed (" +
+              (resolution.queries.empty() ? std::string("no query")
+                                          : resolution.queries.front().status) +
+              ")",
           "compare with `getent hosts " + resolution.host + "`, and check /etc/resolv.conf"};
 }
 
@@ -221,17 +233,28 @@ Result<std::string> parse_dns_server(std::string_view text) {
 
 std::string status_name(int ares_status) {
   switch (ares_status) {
-    case ARES_SUCCESS: return "NOERROR";
-    case ARES_ENODATA: return "NODATA";
-    case ARES_ENOTFOUND: return "NXDOMAIN";
-    case ARES_ESERVFAIL: return "SERVFAIL";
-    case ARES_EREFUSED: return "REFUSED";
-    case ARES_ETIMEOUT: return "TIMEOUT";
-    case ARES_ECANCELLED: return "CANCELLED";
-    case ARES_ECONNREFUSED: return "CONNREFUSED";
-    case ARES_EFORMERR: return "FORMERR";
-    case ARES_EBADRESP: return "BADRESP";
-    default: return util::to_lower(ares_strerror(ares_status));
+    case ARES_SUCCESS:
+      return "NOERROR";
+    case ARES_ENODATA:
+      return "NODATA";
+    case ARES_ENOTFOUND:
+      return "NXDOMAIN";
+    case ARES_ESERVFAIL:
+      return "SERVFAIL";
+    case ARES_EREFUSED:
+      return "REFUSED";
+    case ARES_ETIMEOUT:
+      return "TIMEOUT";
+    case ARES_ECANCELLED:
+      return "CANCELLED";
+    case ARES_ECONNREFUSED:
+      return "CONNREFUSED";
+    case ARES_EFORMERR:
+      return "FORMERR";
+    case ARES_EBADRESP:
+      return "BADRESP";
+    default:
+      return util::to_lower(ares_strerror(ares_status));
   }
 }
 
@@ -257,12 +280,14 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   const auto started = Clock::now();
   Resolution resolution;
   resolution.host = host;
-  const auto finish = [&](std::string source, std::vector<std::string> addresses) -> Result<Resolution> {
+  const auto finish = [&](std::string source,
+                          std::vector<std::string> addresses) -> Result<Resolution> {
     resolution.source = std::move(source);
     resolution.addresses = connect_order(addresses, options.family);
     resolution.duration = Clock::now() - started;
     if (resolution.addresses.empty()) {
-      resolution.queries.push_back({host, options.family == Family::ipv6 ? "AAAA" : "A", "NODATA", "", {}, {}});
+      resolution.queries.push_back(
+          {host, options.family == Family::ipv6 ? "AAAA" : "A", "NODATA", "", {}, {}});
       if (partial != nullptr) *partial = resolution;
       return tl::unexpected(resolution_error(resolution));
     }
@@ -275,7 +300,8 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
     auto from_hosts = lookup_hosts(parse_hosts_file(read_file(options.hosts_path)), host);
     if (!connect_order(from_hosts, options.family).empty()) return finish("hosts", from_hosts);
     const auto lower = util::to_lower(host);
-    if (lower == "localhost" || lower.ends_with(".localhost")) return finish("localhost", {"::1", "127.0.0.1"});
+    if (lower == "localhost" || lower.ends_with(".localhost"))
+      return finish("localhost", {"::1", "127.0.0.1"});
   }
 
   init_library_once();
@@ -285,19 +311,22 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   std::string lookups = "b";
   ares_opts.lookups = lookups.data();
   ares_channel raw_channel = nullptr;
-  const int init_status =
-      ares_init_options(&raw_channel, &ares_opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS);
+  const int init_status = ares_init_options(&raw_channel, &ares_opts,
+                                            ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS);
   if (init_status != ARES_SUCCESS) {
-    return fail("dns_error", std::string("DNS: cannot initialise the resolver: ") + ares_strerror(init_status),
+    return fail("dns_error",
+                std::string("DNS: cannot initialise the resolver: ") + ares_strerror(init_status),
                 "check /etc/resolv.conf");
   }
   Channel channel(raw_channel);
   if (!options.servers.empty()) {
     std::string csv;
-    for (const auto& server : options.servers) csv += (csv.empty() ? "" : ",") + server;
+    for (const auto& server : options.servers)
+      csv += (csv.empty() ? "" : ",") + server;
     const int set_status = ares_set_servers_ports_csv(channel.get(), csv.c_str());
     if (set_status != ARES_SUCCESS) {
-      return fail("bad_option", "--dns-server: c-ares rejected " + util::quote(csv) + ": " + ares_strerror(set_status));
+      return fail("bad_option", "--dns-server: c-ares rejected " + util::quote(csv) + ": " +
+                                    ares_strerror(set_status));
     }
   }
 
@@ -311,10 +340,12 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
 
   std::vector<std::unique_ptr<PendingQuery>> pending;
   if (options.family != Family::ipv4) {
-    pending.push_back(std::make_unique<PendingQuery>(PendingQuery{{host, "AAAA", "", "", {}, {}}, Clock::now(), false}));
+    pending.push_back(std::make_unique<PendingQuery>(
+        PendingQuery{{host, "AAAA", "", "", {}, {}}, Clock::now(), false}));
   }
   if (options.family != Family::ipv6) {
-    pending.push_back(std::make_unique<PendingQuery>(PendingQuery{{host, "A", "", "", {}, {}}, Clock::now(), false}));
+    pending.push_back(std::make_unique<PendingQuery>(
+        PendingQuery{{host, "A", "", "", {}, {}}, Clock::now(), false}));
   }
   for (auto& query : pending) {
     query->started = Clock::now();
@@ -326,7 +357,8 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   std::vector<std::string> addresses;
   for (auto& query : pending) {
     if (!query->done) query->query.status = "TIMEOUT";
-    for (const auto& answer : query->query.answers) addresses.push_back(answer.address);
+    for (const auto& answer : query->query.answers)
+      addresses.push_back(answer.address);
     resolution.queries.push_back(std::move(query->query));
   }
   resolution.source = "dns";

@@ -34,14 +34,19 @@ class UniqueFd {
 
 std::string result_for_errno(int error) {
   switch (error) {
-    case 0: return "ok";
-    case ECONNREFUSED: return "refused";
-    case ETIMEDOUT: return "timeout";
+    case 0:
+      return "ok";
+    case ECONNREFUSED:
+      return "refused";
+    case ETIMEDOUT:
+      return "timeout";
     case ENETUNREACH:
     case EHOSTUNREACH:
     case EADDRNOTAVAIL:
-    case EAFNOSUPPORT: return "unreachable";
-    default: return "error";
+    case EAFNOSUPPORT:
+      return "unreachable";
+    default:
+      return "error";
   }
 }
 

@@ -1,9 +1,10 @@
 #include "reqscope/http/header.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <fmt/format.h>
 
 #include "reqscope/util/text.hpp"
 
@@ -13,7 +14,8 @@ namespace {
 
 bool is_token_char(char c) {
   static constexpr std::string_view kExtra = "!#$%&'*+-.^_`|~";
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || kExtra.find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         kExtra.find(c) != std::string_view::npos;
 }
 
 }  // namespace

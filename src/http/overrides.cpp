@@ -24,7 +24,9 @@ Result<std::vector<std::string>> split_fields(std::string_view text, std::string
       current += c;
     }
   }
-  if (in_brackets) return fail("bad_option", std::string(option) + " value " + util::quote(text) + " has an unclosed '['");
+  if (in_brackets)
+    return fail("bad_option",
+                std::string(option) + " value " + util::quote(text) + " has an unclosed '['");
   fields.push_back(current);
   return fields;
 }
@@ -55,7 +57,8 @@ Result<ResolveOverride> parse_resolve_override(std::string_view text) {
   if (text.size() > 1024) return bad("--resolve", text, "too long", kForm);
   auto fields = split_fields(text, "--resolve");
   if (!fields) return tl::unexpected(fields.error());
-  if (fields->size() != 3) return bad("--resolve", text, "expected three ':'-separated parts", kForm);
+  if (fields->size() != 3)
+    return bad("--resolve", text, "expected three ':'-separated parts", kForm);
   auto host = parse_host(strip_brackets((*fields)[0]));
   if (!host) return bad("--resolve", text, host.error().message, kForm);
   auto port = parse_port((*fields)[1]);
@@ -64,7 +67,8 @@ Result<ResolveOverride> parse_resolve_override(std::string_view text) {
   for (auto address : util::split((*fields)[2], ',')) {
     auto literal = strip_brackets(address);
     if (!is_ip_literal(literal)) {
-      return bad("--resolve", text, "address " + util::quote(address) + " is not an IP address", kForm);
+      return bad("--resolve", text, "address " + util::quote(address) + " is not an IP address",
+                 kForm);
     }
     out.addresses.push_back(literal);
   }
@@ -76,7 +80,8 @@ Result<ConnectToOverride> parse_connect_to_override(std::string_view text) {
   if (text.size() > 1024) return bad("--connect-to", text, "too long", kForm);
   auto fields = split_fields(text, "--connect-to");
   if (!fields) return tl::unexpected(fields.error());
-  if (fields->size() != 4) return bad("--connect-to", text, "expected four ':'-separated parts", kForm);
+  if (fields->size() != 4)
+    return bad("--connect-to", text, "expected four ':'-separated parts", kForm);
   ConnectToOverride out;
   const auto host_field = [&](const std::string& field, std::string& dest) -> Result<void> {
     if (field.empty()) return {};

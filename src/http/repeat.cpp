@@ -33,10 +33,12 @@ std::map<std::string, stats::Summary> summarize_runs(const std::vector<TraceResu
   for (const auto& run : runs) {
     if (!run.ok()) continue;
     const auto phases = trace_phases(run);
-    for (const char* name : kPhaseNames) values[name].push_back(phase_ms(phases, name));
+    for (const char* name : kPhaseNames)
+      values[name].push_back(phase_ms(phases, name));
   }
   std::map<std::string, stats::Summary> summaries;
-  for (const auto& [name, series] : values) summaries[name] = stats::summarize(series);
+  for (const auto& [name, series] : values)
+    summaries[name] = stats::summarize(series);
   return summaries;
 }
 

@@ -51,11 +51,16 @@ struct HopContext {
 
 std::string http_version_name(long version) {
   switch (version) {
-    case CURL_HTTP_VERSION_1_0: return "HTTP/1.0";
-    case CURL_HTTP_VERSION_1_1: return "HTTP/1.1";
-    case CURL_HTTP_VERSION_2_0: return "HTTP/2";
-    case CURL_HTTP_VERSION_3: return "HTTP/3";
-    default: return "";
+    case CURL_HTTP_VERSION_1_0:
+      return "HTTP/1.0";
+    case CURL_HTTP_VERSION_1_1:
+      return "HTTP/1.1";
+    case CURL_HTTP_VERSION_2_0:
+      return "HTTP/2";
+    case CURL_HTTP_VERSION_3:
+      return "HTTP/3";
+    default:
+      return "";
   }
 }
 
@@ -78,7 +83,9 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /
   return CURL_SOCKET_BAD;
 }
 
-int socket_already_connected(void*, curl_socket_t, curlsocktype) { return CURL_SOCKOPT_ALREADY_CONNECTED; }
+int socket_already_connected(void*, curl_socket_t, curlsocktype) {
+  return CURL_SOCKOPT_ALREADY_CONNECTED;
+}
 
 void record_request_headers(HopContext& hop, std::string_view block) {
   hop.request_headers.clear();
@@ -127,12 +134,15 @@ int hop_slot_index() {
 // Sees the certificate while OpenSSL verifies it, so a handshake that fails
 // verification still reports what the server presented. Never changes the verdict.
 int on_verify(int preverify_ok, X509_STORE_CTX* store) {
-  auto* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return preverify_ok;
-  auto* slot = static_cast<HopContext**>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), hop_slot_index()));
+  auto* slot =
+      static_cast<HopContext**>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), hop_slot_index()));
   if (slot == nullptr || *slot == nullptr) return preverify_ok;
   HopContext& hop = **slot;
-  if (preverify_ok == 0 && hop.first_verify_error == 0) hop.first_verify_error = X509_STORE_CTX_get_error(store);
+  if (preverify_ok == 0 && hop.first_verify_error == 0)
+    hop.first_verify_error = X509_STORE_CTX_get_error(store);
   hop.tls = tls::summarize(ssl, X509_STORE_CTX_get0_cert(store), hop.first_verify_error,
                            std::chrono::system_clock::now());
   return preverify_ok;
@@ -152,7 +162,8 @@ void capture_tls(HopContext& hop) {
       info->backend != CURLSSLBACKEND_OPENSSL || info->internals == nullptr) {
     return;
   }
-  hop.tls = tls::summarize(static_cast<const SSL*>(info->internals), std::chrono::system_clock::now());
+  hop.tls =
+      tls::summarize(static_cast<const SSL*>(info->internals), std::chrono::system_clock::now());
   hop.tls_complete = true;
 }
 
@@ -189,7 +200,8 @@ std::string failed_phase(const HopContext& hop) {
 
 // The hop's instants in the form compute_phases() takes. A phase that failed
 // lasts until the transfer ended; the phases after it never began.
-PhaseMarks marks_of(const HopContext& hop, nanoseconds dns, nanoseconds done, bool reused, const std::string& failed) {
+PhaseMarks marks_of(const HopContext& hop, nanoseconds dns, nanoseconds done, bool reused,
+                    const std::string& failed) {
   PhaseMarks marks;
   marks.dns = dns;
   marks.connected = reused ? nanoseconds(0) : hop.connected_at.value_or(done);
@@ -201,10 +213,12 @@ PhaseMarks marks_of(const HopContext& hop, nanoseconds dns, nanoseconds done, bo
   return marks;
 }
 
-TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContext& hop, const std::string& host) {
+TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContext& hop,
+                              const std::string& host) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
   const std::string phase = failed_phase(hop);
-  if (hop.cancelled()) return {{"interrupted", "interrupted in the " + phase + " phase", ""}, phase};
+  if (hop.cancelled())
+    return {{"interrupted", "interrupted in the " + phase + " phase", ""}, phase};
   if (phase == "connect") {
     const std::string result = hop.attempts.empty() ? "timeout" : hop.attempts.back().result;
     std::string tried;
@@ -212,9 +226,11 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
       tried += (tried.empty() ? "" : ", ") + a.address + " " + a.result;
     }
     if (result == "refused") {
-      return {{"connect_refused", "connect: " + host + " port " + std::to_string(hop.connect_port) +
-                                      " refused the connection (" + tried + ")",
-               "nothing is listening on that port: check the port number and that the server is running"},
+      return {{"connect_refused",
+               "connect: " + host + " port " + std::to_string(hop.connect_port) +
+                   " refused the connection (" + tried + ")",
+               "nothing is listening on that port: check the port number and that the server is "
+               "running"},
               phase};
     }
     if (result == "unreachable") {
@@ -222,26 +238,31 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
                "check the address family (-4/-6) and the network path"},
               phase};
     }
-    return {{"connect_timeout", "connect: no answer from " + host + " port " +
-                                    std::to_string(hop.connect_port) + (tried.empty() ? "" : " (" + tried + ")"),
-             "a firewall may be dropping packets, or the host is down; raise --timeout to wait longer"},
-            phase};
+    return {
+        {"connect_timeout",
+         "connect: no answer from " + host + " port " + std::to_string(hop.connect_port) +
+             (tried.empty() ? "" : " (" + tried + ")"),
+         "a firewall may be dropping packets, or the host is down; raise --timeout to wait longer"},
+        phase};
   }
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
       return {{"tls_verify", "TLS: certificate not trusted: " + detail,
-               "use --cacert FILE with the issuing CA, fix the server's chain, or --insecure to look anyway"},
+               "use --cacert FILE with the issuing CA, fix the server's chain, or --insecure to "
+               "look anyway"},
               "tls"};
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CERTPROBLEM:
     case CURLE_USE_SSL_FAILED:
-      return {{"tls_handshake", "TLS: handshake failed: " + detail,
-               "the server may not speak TLS on this port, or no protocol version or cipher is shared"},
-              "tls"};
+      return {
+          {"tls_handshake", "TLS: handshake failed: " + detail,
+           "the server may not speak TLS on this port, or no protocol version or cipher is shared"},
+          "tls"};
     case CURLE_OPERATION_TIMEDOUT:
       return {{"timeout", "timed out in the " + phase + " phase: " + detail,
-               phase == "wait" ? "the server accepted the request but did not answer in time; raise --timeout or check the application"
+               phase == "wait" ? "the server accepted the request but did not answer in time; "
+                                 "raise --timeout or check the application"
                                : "raise --timeout, or check the network and the server"},
               phase};
     default:
@@ -254,7 +275,8 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
 Headers without_credentials(const Headers& headers) {
   Headers kept;
   for (const auto& h : headers) {
-    if (!util::iequals(h.name, "authorization") && !util::iequals(h.name, "cookie")) kept.push_back(h);
+    if (!util::iequals(h.name, "authorization") && !util::iequals(h.name, "cookie"))
+      kept.push_back(h);
   }
   return kept;
 }
@@ -267,12 +289,14 @@ struct Tracer::State {
   std::set<std::string> resolve_entries;            // "host:port" handed to libcurl
   Slist resolve_list;
   Slist request_headers;
-  std::map<std::string, std::pair<std::string, std::uint16_t>> connected_peer;  // "host:port" → peer
+  std::map<std::string, std::pair<std::string, std::uint16_t>>
+      connected_peer;  // "host:port" → peer
   HopContext* hop = nullptr;
   char errbuf[CURL_ERROR_SIZE] = {};
 };
 
-Tracer::Tracer(TraceOptions options) : options_(std::move(options)), state_(std::make_unique<State>()) {
+Tracer::Tracer(TraceOptions options)
+    : options_(std::move(options)), state_(std::make_unique<State>()) {
   global_init_once();
 }
 
@@ -353,9 +377,11 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       resolution.queries.clear();
       resolution.duration = nanoseconds(0);
     } else {
-      const auto override_rule = std::find_if(
-          options_.resolve_overrides.begin(), options_.resolve_overrides.end(),
-          [&](const ResolveOverride& r) { return r.host == connect_host && r.port == connect_port; });
+      const auto override_rule =
+          std::find_if(options_.resolve_overrides.begin(), options_.resolve_overrides.end(),
+                       [&](const ResolveOverride& r) {
+                         return r.host == connect_host && r.port == connect_port;
+                       });
       if (override_rule != options_.resolve_overrides.end()) {
         resolution.host = connect_host;
         resolution.source = "override";
@@ -363,7 +389,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       } else {
         dns::Resolution partial;
         auto resolved = dns::resolve(
-            connect_host, {options_.family, deadline - Clock::now(), options_.hosts_path, options_.dns_servers},
+            connect_host,
+            {options_.family, deadline - Clock::now(), options_.hosts_path, options_.dns_servers},
             &partial);
         if (!resolved) {
           hop.dns = partial;
@@ -377,9 +404,10 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       if (resolution.addresses.empty()) {
         hop.dns = resolution;
         result.hops.push_back(std::move(hop));
-        result.failure = TraceFailure{{"dns_nodata", "--resolve gives no address of the requested family for " + connect_host,
-                                       "drop -4/-6 or add an address of that family"},
-                                      "dns"};
+        result.failure = TraceFailure{
+            {"dns_nodata", "--resolve gives no address of the requested family for " + connect_host,
+             "drop -4/-6 or add an address of that family"},
+            "dns"};
         break;
       }
       state.resolved[connect_host] = resolution;
@@ -389,7 +417,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     const std::string curl_key = current.host + ":" + std::to_string(current.port);
     if (state.resolve_entries.insert(curl_key).second) {
       const auto& first = resolution.addresses.front();
-      const auto entry = curl_key + ":" + (first.find(':') != std::string::npos ? "[" + first + "]" : first);
+      const auto entry =
+          curl_key + ":" + (first.find(':') != std::string::npos ? "[" + first + "]" : first);
       slist_append(state.resolve_list, entry.c_str());
       curl_easy_setopt(easy, CURLOPT_RESOLVE, state.resolve_list.get());
     }
@@ -405,7 +434,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
 
     curl_easy_setopt(easy, CURLOPT_URL, hop.url.c_str());
     state.request_headers.reset();
-    for (const auto& h : headers) slist_append(state.request_headers, (h.name + ": " + h.value).c_str());
+    for (const auto& h : headers)
+      slist_append(state.request_headers, (h.name + ": " + h.value).c_str());
     curl_easy_setopt(easy, CURLOPT_HTTPHEADER, state.request_headers.get());
     curl_easy_setopt(easy, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
     if (body) {
@@ -414,10 +444,13 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     } else if (method != "HEAD") {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     }
-    const bool custom = !(method == "GET" && !body) && !(method == "POST" && body) && method != "HEAD";
+    const bool custom =
+        !(method == "GET" && !body) && !(method == "POST" && body) && method != "HEAD";
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, custom ? method.c_str() : nullptr);
-    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<long>(1, remaining.count())));
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(std::max<long>(1, remaining.count())));
 
     state.errbuf[0] = '\0';
     context.transfer_start = Clock::now();
@@ -437,7 +470,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
     hop.http_version = http_version_name(version);
     if (!context.attempts.empty() && context.attempts.back().result == "ok") {
-      state.connected_peer[curl_key] = {context.attempts.back().address, context.attempts.back().port};
+      state.connected_peer[curl_key] = {context.attempts.back().address,
+                                        context.attempts.back().port};
     }
     if (auto peer = state.connected_peer.find(curl_key); peer != state.connected_peer.end()) {
       hop.remote_ip = peer->second.first;
@@ -446,7 +480,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
 
     if (code != CURLE_OK) {
       result.failure = classify_failure(code, state.errbuf, context, connect_host);
-      hop.phases = compute_phases(marks_of(context, resolution.duration, done, hop.reused, result.failure->phase));
+      hop.phases = compute_phases(
+          marks_of(context, resolution.duration, done, hop.reused, result.failure->phase));
       result.hops.push_back(std::move(hop));
       break;
     }
@@ -455,23 +490,26 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     char* location = nullptr;
     curl_easy_getinfo(easy, CURLINFO_REDIRECT_URL, &location);
     if (location != nullptr) hop.redirect_url = location;
-    const bool follow = options_.follow_redirects && is_redirect(hop.status) && !hop.redirect_url.empty();
+    const bool follow =
+        options_.follow_redirects && is_redirect(hop.status) && !hop.redirect_url.empty();
     result.hops.push_back(hop);
     if (!follow) break;
 
     if (redirects >= options_.max_redirects) {
-      result.failure = TraceFailure{
-          {"too_many_redirects", "stopped after " + std::to_string(options_.max_redirects) +
-                                     (options_.max_redirects == 1 ? " redirect" : " redirects"),
-           "the server may redirect in a loop; raise --max-redirs if the chain is really this long"},
-          "redirect"};
+      result.failure = TraceFailure{{"too_many_redirects",
+                                     "stopped after " + std::to_string(options_.max_redirects) +
+                                         (options_.max_redirects == 1 ? " redirect" : " redirects"),
+                                     "the server may redirect in a loop; raise --max-redirs if the "
+                                     "chain is really this long"},
+                                    "redirect"};
       break;
     }
     auto next = parse_url(hop.redirect_url);
     if (!next) {
-      result.failure = TraceFailure{{"http_protocol", "redirect to an unusable Location: " + next.error().message,
-                                     "fix the Location header the server sends"},
-                                    "redirect"};
+      result.failure = TraceFailure{
+          {"http_protocol", "redirect to an unusable Location: " + next.error().message,
+           "fix the Location header the server sends"},
+          "redirect"};
       break;
     }
     if ((hop.status == 303 && method != "HEAD") ||
@@ -479,7 +517,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       method = "GET";
       body.reset();
     }
-    if (next->host != current.host || next->port != current.port) headers = without_credentials(headers);
+    if (next->host != current.host || next->port != current.port)
+      headers = without_credentials(headers);
     current = *next;
   }
 

@@ -28,7 +28,9 @@ bool is_hostname_byte(char c) {
 
 }  // namespace
 
-std::string Url::host_for_url() const { return host_is_ipv6 ? "[" + host + "]" : host; }
+std::string Url::host_for_url() const {
+  return host_is_ipv6 ? "[" + host + "]" : host;
+}
 
 std::string Url::to_string() const {
   const bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
@@ -38,9 +40,9 @@ std::string Url::to_string() const {
 }
 
 Result<std::uint16_t> parse_port(std::string_view text) {
-  if (text.empty() || text.size() > 5 ||
-      !std::all_of(text.begin(), text.end(),
-                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+  if (text.empty() || text.size() > 5 || !std::all_of(text.begin(), text.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) != 0;
+      })) {
     return fail("bad_url", "invalid port " + util::quote(text),
                 "a port is a number from 1 to 65535");
   }
@@ -54,9 +56,11 @@ Result<std::uint16_t> parse_port(std::string_view text) {
 }
 
 Result<std::string> parse_host(std::string_view text) {
-  if (text.empty()) return fail("bad_url", "empty host name", "write a host, e.g. http://localhost/");
+  if (text.empty())
+    return fail("bad_url", "empty host name", "write a host, e.g. http://localhost/");
   if (text.size() > 253) {
-    return fail("bad_url", "host name " + util::quote(text.substr(0, 40)) + "... is longer than 253 bytes");
+    return fail("bad_url",
+                "host name " + util::quote(text.substr(0, 40)) + "... is longer than 253 bytes");
   }
   if (is_ipv6_literal(text) || is_ipv4_literal(text)) return util::to_lower(text);
   if (!std::all_of(text.begin(), text.end(), is_hostname_byte)) {
@@ -83,7 +87,8 @@ Result<Url> parse_url(std::string_view text) {
     return fail("bad_url", "URL " + util::quote(text.substr(0, 40)) + "... is longer than " +
                                std::to_string(kMaxUrlLength) + " bytes");
   }
-  if (text.empty()) return fail("bad_url", "empty URL", "give a URL such as http://localhost:8080/");
+  if (text.empty())
+    return fail("bad_url", "empty URL", "give a URL such as http://localhost:8080/");
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7f) {
@@ -101,7 +106,8 @@ Result<Url> parse_url(std::string_view text) {
     url.scheme = util::to_lower(rest.substr(0, scheme_end));
     rest.remove_prefix(scheme_end + 3);
     if (url.scheme != "http" && url.scheme != "https") {
-      return fail("bad_url", "unsupported scheme " + util::quote(url.scheme) + " in " + util::quote(text),
+      return fail("bad_url",
+                  "unsupported scheme " + util::quote(url.scheme) + " in " + util::quote(text),
                   "reqscope traces http:// and https:// URLs");
     }
   }
@@ -130,7 +136,8 @@ Result<Url> parse_url(std::string_view text) {
     url.host_is_ipv6 = true;
     const auto after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return fail("bad_url", "unexpected text after IPv6 literal in " + util::quote(text));
+      if (after.front() != ':')
+        return fail("bad_url", "unexpected text after IPv6 literal in " + util::quote(text));
       port_text = after.substr(1);
       if (port_text.empty()) return fail("bad_url", "empty port in " + util::quote(text));
     }
@@ -162,7 +169,7 @@ Result<Url> parse_url(std::string_view text) {
   const auto fragment = remainder.find('#');
   remainder = remainder.substr(0, fragment);
   url.target = remainder.empty() || remainder.front() != '/' ? "/" + std::string(remainder)
-                                                              : std::string(remainder);
+                                                             : std::string(remainder);
   return url;
 }
 

@@ -72,7 +72,8 @@ struct LabServer::Impl {
   // Waits for `ms` or until the server stops, whichever comes first; false when stopping.
   bool pause(long ms) {
     std::unique_lock lock(mutex);
-    return !stop_requested.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
+    return !stop_requested.wait_for(lock, std::chrono::milliseconds(ms),
+                                    [this] { return stopping; });
   }
 
   void add_routes();
@@ -98,25 +99,31 @@ void LabServer::Impl::add_routes() {
     const auto bytes = parse_bounded(req.has_param("bytes") ? req.get_param_value("bytes") : "10",
                                      kMaxBodyBytes, why);
     if (!bytes) return bad_request(res, "bytes " + why);
-    const auto ms = parse_bounded(req.has_param("ms") ? req.get_param_value("ms") : "1000", kMaxDelayMs, why);
+    const auto ms =
+        parse_bounded(req.has_param("ms") ? req.get_param_value("ms") : "1000", kMaxDelayMs, why);
     if (!ms) return bad_request(res, "ms " + why);
     // At most 100 pieces, so a large body drips in visible steps without a write per byte.
     const long pieces = std::clamp<long>(*bytes, 1, 100);
-    res.set_content_provider(
-        static_cast<std::size_t>(*bytes), "application/octet-stream",
-        [this, total = *bytes, pieces, ms = *ms](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-          const long piece_size = (total + pieces - 1) / pieces;
-          if (!pause(ms / pieces)) return false;
-          const auto size = static_cast<std::size_t>(std::min(piece_size, total - static_cast<long>(offset)));
-          const std::string chunk(size, '*');
-          return sink.write(chunk.data(), chunk.size());
-        });
+    res.set_content_provider(static_cast<std::size_t>(*bytes), "application/octet-stream",
+                             [this, total = *bytes, pieces, ms = *ms](
+                                 std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                               const long piece_size = (total + pieces - 1) / pieces;
+                               if (!pause(ms / pieces)) return false;
+                               const auto size = static_cast<std::size_t>(
+                                   std::min(piece_size, total - static_cast<long>(offset)));
+                               const std::string chunk(size, '*');
+                               return sink.write(chunk.data(), chunk.size());
+                             });
   });
 
   svr.Get(R"(/status/([^/]*))", [](const httplib::Request& req, httplib::Response& res) {
     std::string why;
     const auto code = parse_bounded(req.matches[1], 599, why);
-    if (!code || *code < 200) return bad_request(res, "status " + (why.empty() ? util::quote(req.matches[1].str()) + " is below 200" : why) + " (use 200-599)");
+    if (!code || *code < 200)
+      return bad_request(
+          res, "status " +
+                   (why.empty() ? util::quote(req.matches[1].str()) + " is below 200" : why) +
+                   " (use 200-599)");
     res.status = static_cast<int>(*code);
     res.set_content("status " + std::to_string(*code) + "\n", "text/plain");
   });
@@ -155,11 +162,14 @@ void LabServer::Impl::add_routes() {
   const auto echo = [](const httplib::Request& req, httplib::Response& res) {
     nlohmann::ordered_json headers = nlohmann::ordered_json::object();
     for (const auto& [name, value] : req.headers) {
-      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" || name == "LOCAL_PORT") continue;
+      if (name == "REMOTE_ADDR" || name == "REMOTE_PORT" || name == "LOCAL_ADDR" ||
+          name == "LOCAL_PORT")
+        continue;
       auto& slot = headers[name];
       slot = slot.is_null() ? value : slot.get<std::string>() + ", " + value;
     }
-    const nlohmann::ordered_json body = {{"method", req.method}, {"headers", headers}, {"body_bytes", req.body.size()}};
+    const nlohmann::ordered_json body = {
+        {"method", req.method}, {"headers", headers}, {"body_bytes", req.body.size()}};
     res.set_content(body.dump(2) + "\n", "application/json");
   };
   svr.Get("/headers", echo);
@@ -180,15 +190,18 @@ void LabServer::Impl::add_routes() {
 
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) {
-      res.set_content("not found: " + util::quote(req.path) + " is not a lab endpoint; see reqscope-lab(1)\n",
-                      "text/plain");
+      res.set_content(
+          "not found: " + util::quote(req.path) + " is not a lab endpoint; see reqscope-lab(1)\n",
+          "text/plain");
     }
   });
 }
 
 LabServer::LabServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-LabServer::~LabServer() { stop(); }
+LabServer::~LabServer() {
+  stop();
+}
 
 Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   auto impl = std::make_unique<Impl>();
@@ -196,17 +209,20 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   impl->scheme = options.https ? "https" : "http";
   if (options.https) {
     if (!options.cert_file.empty() || !options.key_file.empty()) {
-      impl->server = std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
+      impl->server =
+          std::make_unique<httplib::SSLServer>(options.cert_file.c_str(), options.key_file.c_str());
     } else {
-      auto credentials = tls::make_certificate({"localhost", {"DNS:localhost", "IP:127.0.0.1", "IP:::1"}, 30, false});
+      auto credentials = tls::make_certificate(
+          {"localhost", {"DNS:localhost", "IP:127.0.0.1", "IP:::1"}, 30, false});
       if (!credentials) return tl::unexpected(credentials.error());
       impl->credentials = std::move(*credentials);
       impl->server = std::make_unique<httplib::SSLServer>(impl->credentials.certificate.get(),
                                                           impl->credentials.key.get());
     }
     if (!impl->server->is_valid()) {
-      return fail("bad_file", "cannot load the certificate " + util::quote(options.cert_file) +
-                                  " or key " + util::quote(options.key_file),
+      return fail("bad_file",
+                  "cannot load the certificate " + util::quote(options.cert_file) + " or key " +
+                      util::quote(options.key_file),
                   "give a PEM certificate and its matching PEM private key");
     }
   } else {
@@ -233,7 +249,8 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
     impl->port = -1;
   }
   if (impl->port <= 0) {
-    return fail("network", "cannot listen on " + options.bind + " port " + std::to_string(options.port),
+    return fail("network",
+                "cannot listen on " + options.bind + " port " + std::to_string(options.port),
                 "the port may be in use or the address not local; try --port 0");
   }
   auto* server = impl->server.get();
@@ -243,10 +260,13 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
 
 std::string LabServer::url() const {
   const bool v6 = impl_->host.find(':') != std::string::npos;
-  return impl_->scheme + "://" + (v6 ? "[" + impl_->host + "]" : impl_->host) + ":" + std::to_string(impl_->port);
+  return impl_->scheme + "://" + (v6 ? "[" + impl_->host + "]" : impl_->host) + ":" +
+         std::to_string(impl_->port);
 }
 
-std::uint16_t LabServer::port() const { return static_cast<std::uint16_t>(impl_->port); }
+std::uint16_t LabServer::port() const {
+  return static_cast<std::uint16_t>(impl_->port);
+}
 
 void LabServer::stop() {
   if (!impl_ || !impl_->thread.joinable()) return;

@@ -1,7 +1,8 @@
-#include <cstdint>
+#include "reqscope/render/style.hpp"
+
 #include <fmt/format.h>
 
-#include "reqscope/render/style.hpp"
+#include <cstdint>
 
 namespace reqscope::render {
 

@@ -1,8 +1,9 @@
 #include "reqscope/render/trace_human.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 
 #include "reqscope/http/repeat.hpp"
 #include "reqscope/util/duration.hpp"
@@ -17,7 +18,8 @@ constexpr double kFastTotalMs = 10.0;
 
 std::string repeat_glyph(const Style& style, int count) {
   std::string out;
-  for (int i = 0; i < count; ++i) out += style.bar();
+  for (int i = 0; i < count; ++i)
+    out += style.bar();
   return out;
 }
 
@@ -28,29 +30,34 @@ std::string verdict_line(const http::TraceResult& trace, const std::vector<http:
            trace.failure->phase + " phase after " + format_ms(util::to_ms(trace.total));
   }
   const auto& last = trace.hops.back();
-  const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
-  const std::string word = checks_ok ? style.bold(style.green("OK")) : style.bold(style.red("CHECK FAILED"));
+  const bool checks_ok =
+      std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+  const std::string word =
+      checks_ok ? style.bold(style.green("OK")) : style.bold(style.red("CHECK FAILED"));
   const auto* dot = style.dot();
-  return fmt::format("{}  {} in {} {} {} hop{} {} {} {} {}", word, last.status, format_ms(util::to_ms(trace.total)), dot,
-                     trace.hops.size(), trace.hops.size() == 1 ? "" : "s", dot, last.http_version, dot,
+  return fmt::format("{}  {} in {} {} {} hop{} {} {} {} {}", word, last.status,
+                     format_ms(util::to_ms(trace.total)), dot, trace.hops.size(),
+                     trace.hops.size() == 1 ? "" : "s", dot, last.http_version, dot,
                      last.remote_ip.find(':') != std::string::npos
                          ? fmt::format("[{}]:{}", last.remote_ip, last.remote_port)
                          : fmt::format("{}:{}", last.remote_ip, last.remote_port));
 }
 
 // With --repeat: how many runs succeeded and the typical and worst total.
-std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
-                                const Style& style) {
+std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs,
+                                const std::vector<http::Check>& checks, const Style& style) {
   const auto failed = static_cast<std::size_t>(
       std::count_if(runs.begin(), runs.end(), [](const http::TraceResult& r) { return !r.ok(); }));
-  const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+  const bool checks_ok =
+      std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
   std::string word = style.bold(style.green("OK"));
   if (failed > 0) {
     word = style.bold(style.red("FAILED"));
   } else if (!checks_ok) {
     word = style.bold(style.red("CHECK FAILED"));
   }
-  std::string line = fmt::format("{}  {} of {} runs succeeded", word, runs.size() - failed, runs.size());
+  std::string line =
+      fmt::format("{}  {} of {} runs succeeded", word, runs.size() - failed, runs.size());
   const auto stats = http::summarize_runs(runs);
   if (const auto total = stats.find("total"); total != stats.end()) {
     line += fmt::format(" {} total p50 {}, max {}", style.dot(), format_ms(total->second.p50),
@@ -62,26 +69,36 @@ std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs, cons
 std::string dns_line(const dns::Resolution& dns, const Style& style) {
   const auto* arrow = style.arrow();
   std::string addresses;
-  for (const auto& a : dns.addresses) addresses += (addresses.empty() ? "" : ", ") + a;
+  for (const auto& a : dns.addresses)
+    addresses += (addresses.empty() ? "" : ", ") + a;
   if (dns.source == "literal") return "IP literal, no lookup";
-  if (dns.source == "cached") return fmt::format("{} {} {} (cached from an earlier lookup)", dns.host, arrow, addresses);
-  if (dns.source == "hosts") return fmt::format("{} {} {} (from /etc/hosts)", dns.host, arrow, addresses);
-  if (dns.source == "localhost") return fmt::format("{} {} {} (localhost, RFC 6761)", dns.host, arrow, addresses);
-  if (dns.source == "override") return fmt::format("{} {} {} (--resolve)", dns.host, arrow, addresses);
-  std::string out = fmt::format("{} {} {} via {}", dns.host, arrow, addresses.empty() ? "nothing" : addresses,
-                                dns.servers.empty() ? "system resolver" : dns.servers.front());
+  if (dns.source == "cached")
+    return fmt::format("{} {} {} (cached from an earlier lookup)", dns.host, arrow, addresses);
+  if (dns.source == "hosts")
+    return fmt::format("{} {} {} (from /etc/hosts)", dns.host, arrow, addresses);
+  if (dns.source == "localhost")
+    return fmt::format("{} {} {} (localhost, RFC 6761)", dns.host, arrow, addresses);
+  if (dns.source == "override")
+    return fmt::format("{} {} {} (--resolve)", dns.host, arrow, addresses);
+  std::string out =
+      fmt::format("{} {} {} via {}", dns.host, arrow, addresses.empty() ? "nothing" : addresses,
+                  dns.servers.empty() ? "system resolver" : dns.servers.front());
   for (const auto& q : dns.queries) {
     std::string answers;
-    for (const auto& a : q.answers) answers += fmt::format("{}{} (TTL {} s)", answers.empty() ? "" : ", ", a.address, a.ttl_s);
-    out += fmt::format("\n           {:<4} {:<8} {:>9}", q.type, q.status, format_ms(util::to_ms(q.duration)));
+    for (const auto& a : q.answers)
+      answers += fmt::format("{}{} (TTL {} s)", answers.empty() ? "" : ", ", a.address, a.ttl_s);
+    out += fmt::format("\n           {:<4} {:<8} {:>9}", q.type, q.status,
+                       format_ms(util::to_ms(q.duration)));
     if (!answers.empty()) out += "  " + answers;
   }
   return out;
 }
 
-void render_headers(std::string& out, const char* arrow, const http::Headers& headers, bool show_secrets) {
+void render_headers(std::string& out, const char* arrow, const http::Headers& headers,
+                    bool show_secrets) {
   for (const auto& h : headers) {
-    out += fmt::format("    {} {}: {}\n", arrow, h.name, show_secrets ? h.value : http::redact_value(h.name, h.value));
+    out += fmt::format("    {} {}: {}\n", arrow, h.name,
+                       show_secrets ? h.value : http::redact_value(h.name, h.value));
   }
 }
 
@@ -106,25 +123,32 @@ void render_waterfall(std::string& out, const http::Phases& phases, const Style&
   }
 }
 
-void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const HumanOptions& options) {
+void render_hop(std::string& out, std::size_t index, const http::Hop& hop,
+                const HumanOptions& options) {
   const auto& style = options.style;
-  out += fmt::format("\n{}  {} {}\n", style.bold(fmt::format("Hop {}", index + 1)), hop.method, hop.url);
+  out += fmt::format("\n{}  {} {}\n", style.bold(fmt::format("Hop {}", index + 1)), hop.method,
+                     hop.url);
   if (hop.dns) out += fmt::format("  {:<9}{}\n", "dns", dns_line(*hop.dns, style));
   for (const auto& c : hop.connects) {
     const auto result = c.result == "ok" ? style.green(c.result) : style.red(c.result);
-    out += fmt::format("  {:<9}{} port {} {} {} in {}{}\n", "connect", c.address, c.port, c.family, result,
-                       format_ms(util::to_ms(c.duration)), c.detail.empty() ? "" : " (" + c.detail + ")");
+    out += fmt::format("  {:<9}{} port {} {} {} in {}{}\n", "connect", c.address, c.port, c.family,
+                       result, format_ms(util::to_ms(c.duration)),
+                       c.detail.empty() ? "" : " (" + c.detail + ")");
   }
-  if (hop.reused) out += fmt::format("  {:<9}reused an open connection to {}\n", "connect", hop.remote_ip);
+  if (hop.reused)
+    out += fmt::format("  {:<9}reused an open connection to {}\n", "connect", hop.remote_ip);
   if (hop.tls) {
     const auto& t = *hop.tls;
-    out += fmt::format("  {:<9}{} {} ALPN {}\n", "tls", t.version, t.cipher, t.alpn.empty() ? "none" : t.alpn);
+    out += fmt::format("  {:<9}{} {} ALPN {}\n", "tls", t.version, t.cipher,
+                       t.alpn.empty() ? "none" : t.alpn);
     out += fmt::format("           leaf {}\n           issuer {}\n", t.subject, t.issuer);
     std::string sans;
-    for (const auto& s : t.sans) sans += (sans.empty() ? "" : ", ") + s;
+    for (const auto& s : t.sans)
+      sans += (sans.empty() ? "" : ", ") + s;
     if (!sans.empty()) out += fmt::format("           SANs {}\n", sans);
     out += fmt::format("           expires {} ({} days left)\n", t.not_after, t.days_left);
-    out += fmt::format("           verify {}\n", t.verified ? style.green("ok") : style.red(t.verify_result));
+    out += fmt::format("           verify {}\n",
+                       t.verified ? style.green("ok") : style.red(t.verify_result));
   }
   if (options.verbose) {
     if (!hop.request_line.empty()) out += fmt::format("    > {}\n", hop.request_line);
@@ -132,9 +156,11 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const
     render_headers(out, "<", hop.response_headers, options.show_secrets);
   }
   if (hop.status != 0) {
-    out += fmt::format("  {:<9}{} {} {} {} body {}\n", "response", style.bold(std::to_string(hop.status)), style.dot(),
-                       hop.http_version, style.dot(), format_bytes(hop.body_bytes));
-    if (!hop.redirect_url.empty()) out += fmt::format("  {:<9}{} {}\n", "redirect", style.arrow(), hop.redirect_url);
+    out += fmt::format("  {:<9}{} {} {} {} body {}\n", "response",
+                       style.bold(std::to_string(hop.status)), style.dot(), hop.http_version,
+                       style.dot(), format_bytes(hop.body_bytes));
+    if (!hop.redirect_url.empty())
+      out += fmt::format("  {:<9}{} {}\n", "redirect", style.arrow(), hop.redirect_url);
   }
   out += "\n";
   render_waterfall(out, hop.phases, style);
@@ -143,7 +169,8 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop, const
 void render_runs(std::string& out, const std::vector<http::TraceResult>& runs, const Style& style) {
   out += "\nEach run, in ms\n";
   out += fmt::format("{:<6}", "run");
-  for (const char* name : http::kPhaseNames) out += fmt::format("{:>10}", name);
+  for (const char* name : http::kPhaseNames)
+    out += fmt::format("{:>10}", name);
   out += "\n";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     out += fmt::format("{:<6}", i + 1);
@@ -152,17 +179,20 @@ void render_runs(std::string& out, const std::vector<http::TraceResult>& runs, c
       continue;
     }
     const auto phases = http::trace_phases(runs[i]);
-    for (const char* name : http::kPhaseNames) out += fmt::format("{:>10.2f}", http::phase_ms(phases, name));
+    for (const char* name : http::kPhaseNames)
+      out += fmt::format("{:>10.2f}", http::phase_ms(phases, name));
     out += "\n";
   }
   const auto stats = http::summarize_runs(runs);
   if (stats.empty()) return;
   const auto ok_runs = stats.at("total").count;
   out += fmt::format("\nOver {} successful run{}, in ms\n", ok_runs, ok_runs == 1 ? "" : "s");
-  out += fmt::format("{:<9}{:>10}{:>10}{:>10}{:>10}{:>10}\n", "phase", "min", "p50", "p90", "p99", "max");
+  out += fmt::format("{:<9}{:>10}{:>10}{:>10}{:>10}{:>10}\n", "phase", "min", "p50", "p90", "p99",
+                     "max");
   for (const char* name : http::kPhaseNames) {
     const auto& s = stats.at(name);
-    out += fmt::format("{:<9}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}\n", name, s.min, s.p50, s.p90, s.p99, s.max);
+    out += fmt::format("{:<9}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}{:>10.2f}\n", name, s.min, s.p50,
+                       s.p90, s.p99, s.max);
   }
 }
 
@@ -195,57 +225,71 @@ std::string explain_trace(const http::TraceResult& trace) {
   const auto phases = http::trace_phases(trace);
   std::string biggest = "dns";
   for (const char* name : http::kPhaseNames) {
-    if (std::string_view(name) != "total" && http::phase_ms(phases, name) > http::phase_ms(phases, biggest)) {
+    if (std::string_view(name) != "total" &&
+        http::phase_ms(phases, name) > http::phase_ms(phases, biggest)) {
       biggest = name;
     }
   }
-  const double share = http::phase_ms(phases, biggest) / std::max(http::phase_ms(phases, "total"), 1e-9) * 100;
-  out += fmt::format("\nWhat this trace suggests\n  The largest phase is {} at {} ({:.0f}% of the total).\n  ",
-                     biggest, format_ms(http::phase_ms(phases, biggest)), share);
+  const double share =
+      http::phase_ms(phases, biggest) / std::max(http::phase_ms(phases, "total"), 1e-9) * 100;
+  out += fmt::format(
+      "\nWhat this trace suggests\n  The largest phase is {} at {} ({:.0f}% of the total).\n  ",
+      biggest, format_ms(http::phase_ms(phases, biggest)), share);
   if (http::phase_ms(phases, "total") < kFastTotalMs) {
-    out += fmt::format("The whole request took under {:.0f} ms: nothing here is slow.\n", kFastTotalMs);
+    out += fmt::format("The whole request took under {:.0f} ms: nothing here is slow.\n",
+                       kFastTotalMs);
   } else if (biggest == "wait") {
-    out += "Most time is server wait: look at the application, its database\n"
-           "  queries and its upstream calls, not at the network.\n";
+    out +=
+        "Most time is server wait: look at the application, its database\n"
+        "  queries and its upstream calls, not at the network.\n";
   } else if (biggest == "dns") {
-    out += "Name resolution dominates: the resolver is slow or the answer was\n"
-           "  not cached; check the resolver, or keep connections open.\n";
+    out +=
+        "Name resolution dominates: the resolver is slow or the answer was\n"
+        "  not cached; check the resolver, or keep connections open.\n";
   } else if (biggest == "connect") {
-    out += "The TCP handshake dominates: the server is far away (round-trip\n"
-           "  time) or an address failed first. Connection reuse avoids it.\n";
+    out +=
+        "The TCP handshake dominates: the server is far away (round-trip\n"
+        "  time) or an address failed first. Connection reuse avoids it.\n";
   } else if (biggest == "tls") {
-    out += "The TLS handshake dominates: round trips, or loading and checking\n"
-           "  certificates. TLS 1.3, resumption and connection reuse help.\n";
+    out +=
+        "The TLS handshake dominates: round trips, or loading and checking\n"
+        "  certificates. TLS 1.3, resumption and connection reuse help.\n";
   } else if (biggest == "transfer") {
-    out += "The body transfer dominates: the response is large or sent slowly;\n"
-           "  compress or paginate it, or check how the server streams it.\n";
+    out +=
+        "The body transfer dominates: the response is large or sent slowly;\n"
+        "  compress or paginate it, or check how the server streams it.\n";
   } else {
-    out += "Sending the request dominates: the request body is large or the\n"
-           "  connection is slow.\n";
+    out +=
+        "Sending the request dominates: the request body is large or the\n"
+        "  connection is slow.\n";
   }
   if (trace.hops.size() > 1) {
-    out += fmt::format("  {} redirect hop{} cost time before the final answer; link to\n"
-                       "  the final URL directly where you can.\n",
-                       trace.hops.size() - 1, trace.hops.size() == 2 ? "" : "s");
+    out += fmt::format(
+        "  {} redirect hop{} cost time before the final answer; link to\n"
+        "  the final URL directly where you can.\n",
+        trace.hops.size() - 1, trace.hops.size() == 2 ? "" : "s");
   }
   return out;
 }
 
-std::string render_trace(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
-                         const HumanOptions& options) {
+std::string render_trace(const std::vector<http::TraceResult>& runs,
+                         const std::vector<http::Check>& checks, const HumanOptions& options) {
   const auto& style = options.style;
   const auto& last_run = runs.back();
-  std::string out =
-      (runs.size() == 1 ? verdict_line(last_run, checks, style) : repeat_verdict_line(runs, checks, style)) + "\n";
+  std::string out = (runs.size() == 1 ? verdict_line(last_run, checks, style)
+                                      : repeat_verdict_line(runs, checks, style)) +
+                    "\n";
   if (!last_run.ok()) {
     out += "  " + last_run.failure->error.message + "\n";
-    if (!last_run.failure->error.hint.empty()) out += "  hint: " + last_run.failure->error.hint + "\n";
+    if (!last_run.failure->error.hint.empty())
+      out += "  hint: " + last_run.failure->error.hint + "\n";
   }
   for (const auto& c : checks) {
     out += fmt::format("  {} {}\n", c.ok ? style.green("pass") : style.red("FAIL"), c.detail);
   }
   if (runs.size() == 1) {
-    for (std::size_t i = 0; i < last_run.hops.size(); ++i) render_hop(out, i, last_run.hops[i], options);
+    for (std::size_t i = 0; i < last_run.hops.size(); ++i)
+      render_hop(out, i, last_run.hops[i], options);
   } else {
     render_runs(out, runs, style);
   }

@@ -13,7 +13,8 @@ namespace {
 Json headers_json(const http::Headers& headers, bool show_secrets) {
   Json out = Json::array();
   for (const auto& h : headers) {
-    out.push_back({{"name", h.name}, {"value", show_secrets ? h.value : http::redact_value(h.name, h.value)}});
+    out.push_back({{"name", h.name},
+                   {"value", show_secrets ? h.value : http::redact_value(h.name, h.value)}});
   }
   return out;
 }
@@ -22,7 +23,8 @@ Json dns_json(const dns::Resolution& resolution) {
   Json queries = Json::array();
   for (const auto& q : resolution.queries) {
     Json answers = Json::array();
-    for (const auto& a : q.answers) answers.push_back({{"address", a.address}, {"ttl_s", a.ttl_s}});
+    for (const auto& a : q.answers)
+      answers.push_back({{"address", a.address}, {"ttl_s", a.ttl_s}});
     queries.push_back({{"name", q.name},
                        {"type", q.type},
                        {"status", q.status},
@@ -30,30 +32,23 @@ Json dns_json(const dns::Resolution& resolution) {
                        {"answers", answers},
                        {"ms", util::to_ms(q.duration)}});
   }
-  return {{"host", resolution.host},
-          {"source", resolution.source},
-          {"servers", resolution.servers},
-          {"queries", queries},
-          {"addresses", resolution.addresses},
-          {"ms", util::to_ms(resolution.duration)}};
+  return {{"host", resolution.host},           {"source", resolution.source},
+          {"servers", resolution.servers},     {"queries", queries},
+          {"addresses", resolution.addresses}, {"ms", util::to_ms(resolution.duration)}};
 }
 
 Json tls_json(const tls::Summary& tls) {
-  return {{"version", tls.version},
-          {"cipher", tls.cipher},
-          {"alpn", tls.alpn},
-          {"subject", tls.subject},
-          {"issuer", tls.issuer},
-          {"sans", tls.sans},
-          {"not_after", tls.not_after},
-          {"days_left", tls.days_left},
-          {"verified", tls.verified},
-          {"verify_result", tls.verify_result}};
+  return {{"version", tls.version},     {"cipher", tls.cipher},
+          {"alpn", tls.alpn},           {"subject", tls.subject},
+          {"issuer", tls.issuer},       {"sans", tls.sans},
+          {"not_after", tls.not_after}, {"days_left", tls.days_left},
+          {"verified", tls.verified},   {"verify_result", tls.verify_result}};
 }
 
 Json phases_json(const http::Phases& phases) {
   Json out = Json::object();
-  for (const char* name : http::kPhaseNames) out[std::string(name) + "_ms"] = http::phase_ms(phases, name);
+  for (const char* name : http::kPhaseNames)
+    out[std::string(name) + "_ms"] = http::phase_ms(phases, name);
   return out;
 }
 
@@ -76,11 +71,13 @@ Json hop_json(const http::Hop& hop, bool show_secrets) {
           {"dns", hop.dns ? dns_json(*hop.dns) : Json(nullptr)},
           {"connects", connects},
           {"tls", hop.tls ? tls_json(*hop.tls) : Json(nullptr)},
-          {"request", {{"method", hop.method},
-                       {"line", hop.request_line},
-                       {"headers", headers_json(hop.request_headers, show_secrets)}}},
-          {"response", {{"headers", headers_json(hop.response_headers, show_secrets)},
-                        {"body_bytes", hop.body_bytes}}},
+          {"request",
+           {{"method", hop.method},
+            {"line", hop.request_line},
+            {"headers", headers_json(hop.request_headers, show_secrets)}}},
+          {"response",
+           {{"headers", headers_json(hop.response_headers, show_secrets)},
+            {"body_bytes", hop.body_bytes}}},
           {"redirect_url", hop.redirect_url.empty() ? Json(nullptr) : Json(hop.redirect_url)},
           {"phases", phases_json(hop.phases)}};
 }
@@ -97,7 +94,8 @@ Json error_document(const std::string& schema, const Error& error) {
 
 Json trace_json(const http::TraceResult& trace, bool show_secrets) {
   Json hops = Json::array();
-  for (const auto& hop : trace.hops) hops.push_back(hop_json(hop, show_secrets));
+  for (const auto& hop : trace.hops)
+    hops.push_back(hop_json(hop, show_secrets));
   Json out = {{"url", trace.url},
               {"ok", trace.ok()},
               {"started_at", util::rfc3339_ms(trace.started_at)},
@@ -113,7 +111,8 @@ Json trace_json(const http::TraceResult& trace, bool show_secrets) {
 
 Json checks_json(const std::vector<http::Check>& checks) {
   Json out = Json::array();
-  for (const auto& c : checks) out.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
+  for (const auto& c : checks)
+    out.push_back({{"name", c.name}, {"ok", c.ok}, {"detail", c.detail}});
   return out;
 }
 
@@ -123,19 +122,22 @@ Json stats_json(const std::map<std::string, stats::Summary>& stats) {
     const auto found = stats.find(name);
     if (found == stats.end()) continue;
     const auto& s = found->second;
-    out[std::string(name) + "_ms"] = {{"count", s.count}, {"min", s.min}, {"p50", s.p50}, {"p90", s.p90},
-                                      {"p99", s.p99},     {"max", s.max}, {"mean", s.mean}};
+    out[std::string(name) + "_ms"] = {{"count", s.count}, {"min", s.min}, {"p50", s.p50},
+                                      {"p90", s.p90},     {"p99", s.p99}, {"max", s.max},
+                                      {"mean", s.mean}};
   }
   return out;
 }
 
-Json trace_document(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
-                    bool repeated, bool show_secrets) {
+Json trace_document(const std::vector<http::TraceResult>& runs,
+                    const std::vector<http::Check>& checks, bool repeated, bool show_secrets) {
   Json document = {{"schema", kTraceSchema}};
-  const bool checks_ok = std::all_of(checks.begin(), checks.end(), [](const http::Check& c) { return c.ok; });
+  const bool checks_ok =
+      std::all_of(checks.begin(), checks.end(), [](const http::Check& c) { return c.ok; });
   if (!repeated) {
     const Json trace = trace_json(runs.front(), show_secrets);
-    for (const auto& [key, value] : trace.items()) document[key] = value;
+    for (const auto& [key, value] : trace.items())
+      document[key] = value;
     document["ok"] = runs.front().ok() && checks_ok;
   } else {
     Json runs_json = Json::array();

@@ -11,7 +11,8 @@ namespace {
 double nearest_rank(const std::vector<double>& sorted, double p) {
   if (sorted.empty()) return 0;
   const double clamped = std::clamp(p, 0.0, 100.0);
-  const auto rank = static_cast<std::size_t>(std::ceil(clamped / 100.0 * static_cast<double>(sorted.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(clamped / 100.0 * static_cast<double>(sorted.size())));
   return sorted[std::max<std::size_t>(rank, 1) - 1];
 }
 
@@ -33,7 +34,8 @@ Summary summarize(const std::vector<double>& values) {
   summary.p50 = nearest_rank(sorted, 50);
   summary.p90 = nearest_rank(sorted, 90);
   summary.p99 = nearest_rank(sorted, 99);
-  summary.mean = std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
+  summary.mean =
+      std::accumulate(sorted.begin(), sorted.end(), 0.0) / static_cast<double>(sorted.size());
   return summary;
 }
 

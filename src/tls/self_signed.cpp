@@ -11,8 +11,12 @@
 
 namespace reqscope::tls {
 
-void PkeyDeleter::operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-void X509Deleter::operator()(X509* certificate) const { X509_free(certificate); }
+void PkeyDeleter::operator()(EVP_PKEY* key) const {
+  EVP_PKEY_free(key);
+}
+void X509Deleter::operator()(X509* certificate) const {
+  X509_free(certificate);
+}
 
 namespace {
 
@@ -80,21 +84,25 @@ Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
   X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
                              reinterpret_cast<const unsigned char*>("reqscope lab"), -1, -1, 0);
   X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(request.common_name.c_str()), -1, -1, 0);
+                             reinterpret_cast<const unsigned char*>(request.common_name.c_str()),
+                             -1, -1, 0);
   X509* issuer_certificate = issuer != nullptr ? issuer->certificate.get() : certificate.get();
   EVP_PKEY* signing_key = issuer != nullptr ? issuer->key.get() : key.get();
   X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate));
 
   std::string san_list;
-  for (const auto& san : request.sans) san_list += (san_list.empty() ? "" : ",") + san;
+  for (const auto& san : request.sans)
+    san_list += (san_list.empty() ? "" : ",") + san;
   X509* cert = certificate.get();
-  if (!san_list.empty() && !add_extension(cert, issuer_certificate, NID_subject_alt_name, san_list)) {
+  if (!san_list.empty() &&
+      !add_extension(cert, issuer_certificate, NID_subject_alt_name, san_list)) {
     return failed("subjectAltName");
   }
   const bool extensions_ok =
       request.is_ca
           ? add_extension(cert, issuer_certificate, NID_basic_constraints, "critical,CA:TRUE") &&
-                add_extension(cert, issuer_certificate, NID_key_usage, "critical,keyCertSign,cRLSign") &&
+                add_extension(cert, issuer_certificate, NID_key_usage,
+                              "critical,keyCertSign,cRLSign") &&
                 add_extension(cert, issuer_certificate, NID_subject_key_identifier, "hash")
           : add_extension(cert, issuer_certificate, NID_basic_constraints, "critical,CA:FALSE") &&
                 add_extension(cert, issuer_certificate, NID_ext_key_usage, "serverAuth");

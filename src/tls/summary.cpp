@@ -59,8 +59,9 @@ std::vector<std::string> sans_of(const X509* certificate) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type == GEN_DNS) {
       const auto* text = ASN1_STRING_get0_data(name->d.dNSName);
-      sans.emplace_back("DNS:" + std::string(reinterpret_cast<const char*>(text),
-                                             static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName))));
+      sans.emplace_back("DNS:" +
+                        std::string(reinterpret_cast<const char*>(text),
+                                    static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName))));
     } else if (name->type == GEN_IPADD) {
       const auto* bytes = ASN1_STRING_get0_data(name->d.iPAddress);
       const int length = ASN1_STRING_length(name->d.iPAddress);
@@ -102,8 +103,8 @@ Summary summarize(const SSL* ssl, const X509* leaf, long verify_code,
   summary.sans = sans_of(leaf);
   const auto not_after = to_time_point(X509_get0_notAfter(leaf));
   summary.not_after = util::rfc3339(not_after);
-  summary.days_left = static_cast<long>(
-      std::chrono::floor<std::chrono::days>(not_after - now).count());
+  summary.days_left =
+      static_cast<long>(std::chrono::floor<std::chrono::days>(not_after - now).count());
   return summary;
 }
 

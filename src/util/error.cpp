@@ -12,10 +12,11 @@ constexpr std::array<std::string_view, 7> kUsageKinds = {
 };
 
 constexpr std::array<std::string_view, 15> kNetworkKinds = {
-    "dns_nxdomain",    "dns_nodata",     "dns_timeout",   "dns_servfail",   "dns_refused",
-    "dns_error",       "connect_refused", "connect_timeout", "connect_unreachable",
-    "tls_handshake",   "tls_verify",     "http_protocol", "timeout",        "network",
-    "too_many_redirects",
+    "dns_nxdomain",    "dns_nodata",      "dns_timeout",
+    "dns_servfail",    "dns_refused",     "dns_error",
+    "connect_refused", "connect_timeout", "connect_unreachable",
+    "tls_handshake",   "tls_verify",      "http_protocol",
+    "timeout",         "network",         "too_many_redirects",
 };
 
 constexpr std::array<std::string_view, 2> kCheckKinds = {"expectation_failed", "check_failed"};

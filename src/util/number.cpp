@@ -13,8 +13,9 @@ Result<long> parse_integer(std::string_view text, long min, long max, std::strin
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc{} || ptr != end || value < min || value > max) {
-    return fail("bad_option", std::string(option) + " value " + quote(text) + " is not an integer from " +
-                                  std::to_string(min) + " to " + std::to_string(max));
+    return fail("bad_option", std::string(option) + " value " + quote(text) +
+                                  " is not an integer from " + std::to_string(min) + " to " +
+                                  std::to_string(max));
   }
   return value;
 }
@@ -23,7 +24,8 @@ Result<double> parse_milliseconds(std::string_view text, std::string_view option
   double value = 0;
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value) || value < 0 || value > 86400000) {
+  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value) || value < 0 ||
+      value > 86400000) {
     return fail("bad_option", std::string(option) + " value " + quote(text) +
                                   " is not a number of milliseconds from 0 to 86400000");
   }

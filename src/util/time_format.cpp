@@ -1,7 +1,8 @@
 #include "reqscope/util/time_format.hpp"
 
-#include <ctime>
 #include <fmt/format.h>
+
+#include <ctime>
 
 namespace reqscope::util {
 

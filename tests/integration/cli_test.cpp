@@ -59,7 +59,8 @@ TEST_CASE("usage errors exit 2 with one line naming the bad value", "[cli][error
   };
   for (const auto& args : cases) {
     std::string joined;
-    for (const auto& a : args) joined += a + " ";
+    for (const auto& a : args)
+      joined += a + " ";
     INFO(joined);
     const auto result = run_reqscope(args);
     CHECK(result.exit_code == 2);
@@ -99,7 +100,8 @@ TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
     const auto help = run_reqscope(args);
     REQUIRE(help.exit_code == 0);
     std::size_t start = 0;
-    for (auto end = help.out.find('\n'); end != std::string::npos; start = end + 1, end = help.out.find('\n', start)) {
+    for (auto end = help.out.find('\n'); end != std::string::npos;
+         start = end + 1, end = help.out.find('\n', start)) {
       INFO(args.front() << ": " << help.out.substr(start, end - start));
       CHECK(end - start <= 80);
     }

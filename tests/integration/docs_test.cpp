@@ -49,9 +49,11 @@ std::set<std::string> options_in_help(const std::string& help) {
 bool mentions(const std::string& text, const std::string& option) {
   for (auto at = text.find(option); at != std::string::npos; at = text.find(option, at + 1)) {
     const auto end = at + option.size();
-    const bool word_end = end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) ||
-                                                  text[end] == '-' || text[end] == '.' || text[end] == '_');
-    const bool word_start = at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '-');
+    const bool word_end =
+        end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) ||
+                                text[end] == '-' || text[end] == '.' || text[end] == '_');
+    const bool word_start =
+        at == 0 || !(std::isalnum(static_cast<unsigned char>(text[at - 1])) || text[at - 1] == '-');
     if (word_end && word_start) return true;
   }
   return false;
@@ -59,12 +61,14 @@ bool mentions(const std::string& text, const std::string& option) {
 
 }  // namespace
 
-TEST_CASE("every option in --help is in the man page and the bash, zsh and fish completions", "[docs]") {
-  const std::vector<std::pair<std::string, std::string>> pages = {
-      {"", "man/reqscope.1"}, {"trace", "man/reqscope-trace.1"}, {"lab", "man/reqscope-lab.1"},
-      {"demo", "man/reqscope-demo.1"}};
-  const std::vector<std::string> completions = {"completions/reqscope.bash", "completions/_reqscope",
-                                                "completions/reqscope.fish"};
+TEST_CASE("every option in --help is in the man page and the bash, zsh and fish completions",
+          "[docs]") {
+  const std::vector<std::pair<std::string, std::string>> pages = {{"", "man/reqscope.1"},
+                                                                  {"trace", "man/reqscope-trace.1"},
+                                                                  {"lab", "man/reqscope-lab.1"},
+                                                                  {"demo", "man/reqscope-demo.1"}};
+  const std::vector<std::string> completions = {
+      "completions/reqscope.bash", "completions/_reqscope", "completions/reqscope.fish"};
   for (const auto& [command, page] : pages) {
     std::vector<std::string> args;
     if (!command.empty()) args.push_back(command);

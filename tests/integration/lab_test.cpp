@@ -1,3 +1,5 @@
+#include "support/lab.hpp"
+
 #include <signal.h>
 
 #include <catch2/catch.hpp>
@@ -5,7 +7,6 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/lab.hpp"
 #include "support/process.hpp"
 
 using reqscope::test::Lab;
@@ -70,15 +71,17 @@ TEST_CASE("lab endpoints answer as documented", "[lab]") {
   CHECK(status_of(lab.url() + "/redirect/0") == 200);
   CHECK(status_of(lab.url() + "/nowhere") == 404);
 
-  const auto bytes = Json::parse(run_reqscope({"trace", lab.url() + "/bytes/100000", "--json"}).out);
+  const auto bytes =
+      Json::parse(run_reqscope({"trace", lab.url() + "/bytes/100000", "--json"}).out);
   CHECK(bytes["hops"][0]["response"]["body_bytes"] == 100000);
 }
 
 TEST_CASE("lab answers bad parameters with 400 and a reason", "[lab][errors]") {
   Lab lab;
-  for (const char* path : {"/delay/abc", "/delay/-5", "/delay/60001", "/delay/99999999999999999999",
-                           "/status/99", "/status/600", "/status/2x", "/redirect/51", "/bytes/104857601",
-                           "/drip?bytes=x", "/drip?ms=60001", "/bytes/", "/delay/%00"}) {
+  for (const char* path :
+       {"/delay/abc", "/delay/-5", "/delay/60001", "/delay/99999999999999999999", "/status/99",
+        "/status/600", "/status/2x", "/redirect/51", "/bytes/104857601", "/drip?bytes=x",
+        "/drip?ms=60001", "/bytes/", "/delay/%00"}) {
     INFO(path);
     CHECK(status_of(lab.url() + path) == 400);
   }
@@ -89,7 +92,8 @@ TEST_CASE("lab rejects bad options with exit 2", "[lab][cli]") {
   CHECK(run_reqscope({"lab", "--port", "-1"}).exit_code == 2);
   CHECK(run_reqscope({"lab", "--port", "http"}).exit_code == 2);
   CHECK(run_reqscope({"lab", "--cert", "/nonexistent"}).exit_code == 2);
-  const auto bad_cert = run_reqscope({"lab", "--https", "--cert", "/nonexistent.pem", "--key", "/nonexistent.key"});
+  const auto bad_cert =
+      run_reqscope({"lab", "--https", "--cert", "/nonexistent.pem", "--key", "/nonexistent.key"});
   CHECK(bad_cert.exit_code == 2);
   CHECK(bad_cert.err.find("/nonexistent.pem") != std::string::npos);
 }
@@ -97,7 +101,8 @@ TEST_CASE("lab rejects bad options with exit 2", "[lab][cli]") {
 TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   const auto result = run_reqscope({"demo"});
   CHECK(result.exit_code == 0);
-  for (const char* step : {"Step 1 of 4", "Step 2 of 4", "Step 3 of 4", "Step 4 of 4", "What the phases mean"}) {
+  for (const char* step :
+       {"Step 1 of 4", "Step 2 of 4", "Step 3 of 4", "Step 4 of 4", "What the phases mean"}) {
     CHECK(result.out.find(step) != std::string::npos);
   }
   const auto json = run_reqscope({"demo", "--json"});

@@ -10,7 +10,8 @@ using reqscope::test::Nsd;
 using reqscope::test::run_reqscope;
 using Json = nlohmann::json;
 
-TEST_CASE("trace resolves through a real DNS server and shows queries and TTLs", "[trace][dns][nsd]") {
+TEST_CASE("trace resolves through a real DNS server and shows queries and TTLs",
+          "[trace][dns][nsd]") {
   Nsd nsd;
   Lab lab;
   const auto url = "http://www.reqscope.test:" + std::to_string(lab.port()) + "/";
@@ -38,8 +39,9 @@ TEST_CASE("trace resolves through a real DNS server and shows queries and TTLs",
 TEST_CASE("a CNAME shows its canonical name", "[trace][dns][nsd]") {
   Nsd nsd;
   Lab lab;
-  const auto result = run_reqscope({"trace", "http://api.reqscope.test:" + std::to_string(lab.port()) + "/", "-4",
-                                    "--dns-server", nsd.server(), "--json"});
+  const auto result =
+      run_reqscope({"trace", "http://api.reqscope.test:" + std::to_string(lab.port()) + "/", "-4",
+                    "--dns-server", nsd.server(), "--json"});
   REQUIRE(result.exit_code == 0);
   const auto query = Json::parse(result.out)["hops"][0]["dns"]["queries"][0];
   CHECK(query["type"] == "A");
@@ -48,8 +50,8 @@ TEST_CASE("a CNAME shows its canonical name", "[trace][dns][nsd]") {
 
 TEST_CASE("a name that does not exist is dns_nxdomain and exit 3", "[trace][dns][nsd][errors]") {
   Nsd nsd;
-  const auto result =
-      run_reqscope({"trace", "http://missing.reqscope.test/", "--dns-server", nsd.server(), "--json"});
+  const auto result = run_reqscope(
+      {"trace", "http://missing.reqscope.test/", "--dns-server", nsd.server(), "--json"});
   CHECK(result.exit_code == 3);
   const auto doc = Json::parse(result.out);
   CHECK(doc["error"]["kind"] == "dns_nxdomain");
@@ -57,10 +59,11 @@ TEST_CASE("a name that does not exist is dns_nxdomain and exit 3", "[trace][dns]
   CHECK(doc["hops"][0]["dns"]["queries"][0]["status"] == "NXDOMAIN");
 }
 
-TEST_CASE("a name without an address of the asked family is dns_nodata", "[trace][dns][nsd][errors]") {
+TEST_CASE("a name without an address of the asked family is dns_nodata",
+          "[trace][dns][nsd][errors]") {
   Nsd nsd;
-  const auto result =
-      run_reqscope({"trace", "http://v4only.reqscope.test/", "-6", "--dns-server", nsd.server(), "--json"});
+  const auto result = run_reqscope(
+      {"trace", "http://v4only.reqscope.test/", "-6", "--dns-server", nsd.server(), "--json"});
   CHECK(result.exit_code == 3);
   CHECK(Json::parse(result.out)["error"]["kind"] == "dns_nodata");
 }
@@ -68,8 +71,8 @@ TEST_CASE("a name without an address of the asked family is dns_nodata", "[trace
 TEST_CASE("a DNS server that does not answer is dns_timeout", "[trace][dns][errors]") {
   // A UDP port nobody listens on: queries are refused or lost, never answered.
   const auto port = std::to_string(reqscope::test::free_port());
-  const auto result = run_reqscope({"trace", "http://www.reqscope.test/", "--dns-server", "127.0.0.1:" + port,
-                                    "--timeout", "1s", "--json"});
+  const auto result = run_reqscope({"trace", "http://www.reqscope.test/", "--dns-server",
+                                    "127.0.0.1:" + port, "--timeout", "1s", "--json"});
   CHECK(result.exit_code == 3);
   const auto kind = Json::parse(result.out)["error"]["kind"].get<std::string>();
   CHECK((kind == "dns_timeout" || kind == "dns_refused"));

@@ -8,8 +8,8 @@
 #include <condition_variable>
 #include <fstream>
 #include <mutex>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/lab.hpp"
 #include "support/nginx.hpp"
@@ -56,7 +56,8 @@ TEST_CASE("phases are non-negative and add up to each hop's total", "[trace][ngi
 
 TEST_CASE("a trusted HTTPS server over HTTP/2 shows its TLS summary", "[trace][nginx][tls]") {
   Nginx nginx;
-  const auto result = run_reqscope({"trace", nginx.https_url("/"), "--cacert", nginx.ca_file(), "--json"});
+  const auto result =
+      run_reqscope({"trace", nginx.https_url("/"), "--cacert", nginx.ca_file(), "--json"});
   REQUIRE(result.exit_code == 0);
   const auto hop = parse_stdout(result)["hops"][0];
   CHECK(hop["http_version"] == "HTTP/2");
@@ -74,13 +75,14 @@ TEST_CASE("a trusted HTTPS server over HTTP/2 shows its TLS summary", "[trace][n
 
 TEST_CASE("option --http1.1 keeps HTTPS on HTTP/1.1", "[trace][nginx]") {
   Nginx nginx;
-  const auto result =
-      run_reqscope({"trace", nginx.https_url("/"), "--cacert", nginx.ca_file(), "--http1.1", "--json"});
+  const auto result = run_reqscope(
+      {"trace", nginx.https_url("/"), "--cacert", nginx.ca_file(), "--http1.1", "--json"});
   REQUIRE(result.exit_code == 0);
   CHECK(parse_stdout(result)["hops"][0]["http_version"] == "HTTP/1.1");
 }
 
-TEST_CASE("an untrusted certificate fails with tls_verify and --insecure goes on", "[trace][nginx][tls]") {
+TEST_CASE("an untrusted certificate fails with tls_verify and --insecure goes on",
+          "[trace][nginx][tls]") {
   Nginx nginx;
   const auto rejected = run_reqscope({"trace", nginx.https_url("/"), "--json"});
   CHECK(rejected.exit_code == 3);
@@ -128,20 +130,24 @@ TEST_CASE("without -L a redirect is reported, not followed", "[trace][nginx][red
 
 TEST_CASE("option --expect-status on a 404 exits 1", "[trace][nginx][checks]") {
   Nginx nginx;
-  const auto failing = run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "200"});
+  const auto failing =
+      run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "200"});
   CHECK(failing.exit_code == 1);
   CHECK(failing.out.find("CHECK FAILED") != std::string::npos);
-  const auto failing_json = run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "200", "--json"});
+  const auto failing_json =
+      run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "200", "--json"});
   CHECK(failing_json.exit_code == 1);
   CHECK(parse_stdout(failing_json)["ok"] == false);
-  const auto passing = run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "404", "--json"});
+  const auto passing =
+      run_reqscope({"trace", nginx.http_url("/missing"), "--expect-status", "404", "--json"});
   CHECK(passing.exit_code == 0);
   CHECK(parse_stdout(passing)["checks"][0]["ok"] == true);
 }
 
 TEST_CASE("option --max-total-ms and --max-ttfb-ms fail slow responses", "[trace][lab][checks]") {
   Lab lab;
-  const auto slow = run_reqscope({"trace", lab.url() + "/delay/200", "--max-ttfb-ms", "100", "--json"});
+  const auto slow =
+      run_reqscope({"trace", lab.url() + "/delay/200", "--max-ttfb-ms", "100", "--json"});
   CHECK(slow.exit_code == 1);
   const auto checks = parse_stdout(slow)["checks"];
   REQUIRE(checks.size() == 1);
@@ -171,20 +177,24 @@ TEST_CASE("a slow body lands in transfer_ms", "[trace][lab]") {
   CHECK(hop["phases"]["transfer_ms"].get<double>() < 1000.0);
 }
 
-TEST_CASE("option -L over /redirect/3 gives four hops on one connection", "[trace][lab][redirect]") {
+TEST_CASE("option -L over /redirect/3 gives four hops on one connection",
+          "[trace][lab][redirect]") {
   Lab lab;
   const auto result = run_reqscope({"trace", "-L", lab.url() + "/redirect/3", "--json"});
   REQUIRE(result.exit_code == 0);
   const auto hops = parse_stdout(result)["hops"];
   REQUIRE(hops.size() == 4);
   CHECK(hops[0]["reused"] == false);
-  for (int i = 1; i < 4; ++i) CHECK(hops[i]["reused"] == true);
+  for (int i = 1; i < 4; ++i)
+    CHECK(hops[i]["reused"] == true);
   CHECK(hops[3]["status"] == 200);
 }
 
-TEST_CASE("option --max-redirs stops a long chain with too_many_redirects", "[trace][lab][redirect]") {
+TEST_CASE("option --max-redirs stops a long chain with too_many_redirects",
+          "[trace][lab][redirect]") {
   Lab lab;
-  const auto result = run_reqscope({"trace", "-L", "--max-redirs", "2", lab.url() + "/redirect/5", "--json"});
+  const auto result =
+      run_reqscope({"trace", "-L", "--max-redirs", "2", lab.url() + "/redirect/5", "--json"});
   CHECK(result.exit_code == 3);
   const auto doc = parse_stdout(result);
   CHECK(doc["error"]["kind"] == "too_many_redirects");
@@ -193,7 +203,8 @@ TEST_CASE("option --max-redirs stops a long chain with too_many_redirects", "[tr
 
 TEST_CASE("absolute redirects and a POST turned into GET by 302", "[trace][lab][redirect]") {
   Lab lab;
-  const auto result = run_reqscope({"trace", "-L", "-d", "x=1", lab.url() + "/redirect/1?absolute=1", "--json"});
+  const auto result =
+      run_reqscope({"trace", "-L", "-d", "x=1", lab.url() + "/redirect/1?absolute=1", "--json"});
   REQUIRE(result.exit_code == 0);
   const auto hops = parse_stdout(result)["hops"];
   REQUIRE(hops.size() == 2);
@@ -203,7 +214,8 @@ TEST_CASE("absolute redirects and a POST turned into GET by 302", "[trace][lab][
 
 TEST_CASE("a closed port gives connect_refused and exit 3", "[trace][errors]") {
   const int port = reqscope::test::free_port();
-  const auto result = run_reqscope({"trace", "http://127.0.0.1:" + std::to_string(port) + "/", "--json"});
+  const auto result =
+      run_reqscope({"trace", "http://127.0.0.1:" + std::to_string(port) + "/", "--json"});
   CHECK(result.exit_code == 3);
   const auto doc = parse_stdout(result);
   CHECK(doc["error"]["kind"] == "connect_refused");
@@ -220,7 +232,7 @@ TEST_CASE("IPv6-then-IPv4 fallback shows every connect attempt", "[trace][lab]")
   Lab lab;
   const auto port = std::to_string(lab.port());
   const auto result = run_reqscope({"trace", "http://dual.test:" + port + "/", "--resolve",
-                                "dual.test:" + port + ":[::1],127.0.0.1", "--json"});
+                                    "dual.test:" + port + ":[::1],127.0.0.1", "--json"});
   REQUIRE(result.exit_code == 0);
   const auto hop = parse_stdout(result)["hops"][0];
   CHECK(hop["dns"]["source"] == "override");
@@ -235,17 +247,20 @@ TEST_CASE("IPv6-then-IPv4 fallback shows every connect attempt", "[trace][lab]")
 
 TEST_CASE("option --connect-to sends the request for one name to another address", "[trace][lab]") {
   Lab lab;
-  const auto result = run_reqscope({"trace", "http://api.example.test/headers", "--connect-to",
-                                "api.example.test:80:127.0.0.1:" + std::to_string(lab.port()), "--json"});
+  const auto result =
+      run_reqscope({"trace", "http://api.example.test/headers", "--connect-to",
+                    "api.example.test:80:127.0.0.1:" + std::to_string(lab.port()), "--json"});
   REQUIRE(result.exit_code == 0);
   const auto hop = parse_stdout(result)["hops"][0];
   CHECK(hop["remote_port"] == lab.port());
   CHECK(hop["dns"]["source"] == "literal");
 }
 
-TEST_CASE("a timeout while the server thinks is a timeout in the wait phase", "[trace][lab][errors]") {
+TEST_CASE("a timeout while the server thinks is a timeout in the wait phase",
+          "[trace][lab][errors]") {
   Lab lab;
-  const auto result = run_reqscope({"trace", lab.url() + "/delay/3000", "--timeout", "300ms", "--json"});
+  const auto result =
+      run_reqscope({"trace", lab.url() + "/delay/3000", "--timeout", "300ms", "--json"});
   CHECK(result.exit_code == 3);
   const auto doc = parse_stdout(result);
   CHECK(doc["error"]["kind"] == "timeout");
@@ -265,9 +280,9 @@ TEST_CASE("request headers and body reach the server and secrets are redacted", 
   Lab lab;
   reqscope::test::TempDir dir;
   const auto body_file = dir.write("body.json", R"({"hello":"world"})");
-  const auto result = run_reqscope({"trace", "-X", "PUT", "-H", "Authorization: Bearer s3cr3t-token", "-H",
-                                "Content-Type: application/json", "-d", "@" + body_file, lab.url() + "/headers",
-                                "--json"});
+  const auto result = run_reqscope(
+      {"trace", "-X", "PUT", "-H", "Authorization: Bearer s3cr3t-token", "-H",
+       "Content-Type: application/json", "-d", "@" + body_file, lab.url() + "/headers", "--json"});
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.find("s3cr3t-token") == std::string::npos);
   const auto hop = parse_stdout(result)["hops"][0];
@@ -275,15 +290,17 @@ TEST_CASE("request headers and body reach the server and secrets are redacted", 
   CHECK(hop["response"]["body_bytes"].get<int>() > 0);
   bool saw_redacted = false;
   for (const auto& h : hop["request"]["headers"]) {
-    if (h["name"] == "Authorization") saw_redacted = h["value"].get<std::string>().find("Bearer [redacted") == 0;
+    if (h["name"] == "Authorization")
+      saw_redacted = h["value"].get<std::string>().find("Bearer [redacted") == 0;
   }
   CHECK(saw_redacted);
 
-  const auto shown = run_reqscope({"trace", "-H", "Authorization: Bearer s3cr3t-token", "-H", "X-Two: 2",
-                                   lab.url() + "/headers", "-v", "--show-secrets"});
+  const auto shown = run_reqscope({"trace", "-H", "Authorization: Bearer s3cr3t-token", "-H",
+                                   "X-Two: 2", lab.url() + "/headers", "-v", "--show-secrets"});
   CHECK(shown.exit_code == 0);
   CHECK(shown.out.find("s3cr3t-token") != std::string::npos);
-  const auto hidden = run_reqscope({"trace", "-H", "Authorization: Bearer s3cr3t-token", lab.url() + "/headers", "-v"});
+  const auto hidden = run_reqscope(
+      {"trace", "-H", "Authorization: Bearer s3cr3t-token", lab.url() + "/headers", "-v"});
   CHECK(hidden.out.find("s3cr3t-token") == std::string::npos);
   CHECK(hidden.out.find("Authorization: Bearer [redacted") != std::string::npos);
 }
@@ -294,8 +311,10 @@ TEST_CASE("option --repeat reports every run and per-phase statistics", "[trace]
   REQUIRE(result.exit_code == 0);
   const auto doc = parse_stdout(result);
   REQUIRE(doc["runs"].size() == 3);
-  for (const auto& run : doc["runs"]) CHECK(run["hops"][0]["reused"] == false);
-  for (const char* phase : {"dns_ms", "connect_ms", "tls_ms", "send_ms", "wait_ms", "transfer_ms", "total_ms"}) {
+  for (const auto& run : doc["runs"])
+    CHECK(run["hops"][0]["reused"] == false);
+  for (const char* phase :
+       {"dns_ms", "connect_ms", "tls_ms", "send_ms", "wait_ms", "transfer_ms", "total_ms"}) {
     const auto& s = doc["stats"][phase];
     CHECK(s["min"].get<double>() <= s["p50"].get<double>());
     CHECK(s["p50"].get<double>() <= s["p90"].get<double>());
@@ -303,7 +322,8 @@ TEST_CASE("option --repeat reports every run and per-phase statistics", "[trace]
     CHECK(s["p99"].get<double>() <= s["max"].get<double>());
   }
 
-  const auto reused = run_reqscope({"trace", lab.url() + "/", "--repeat", "3", "--reuse", "--json"});
+  const auto reused =
+      run_reqscope({"trace", lab.url() + "/", "--repeat", "3", "--reuse", "--json"});
   REQUIRE(reused.exit_code == 0);
   const auto runs = parse_stdout(reused)["runs"];
   CHECK(runs[0]["hops"][0]["reused"] == false);
@@ -317,22 +337,29 @@ TEST_CASE("option --repeat reports every run and per-phase statistics", "[trace]
 TEST_CASE("option --json output has every documented field", "[trace][lab][json]") {
   Lab lab;
   const auto doc = parse_stdout(run_reqscope({"trace", lab.url() + "/", "--json"}));
-  for (const char* key : {"schema", "url", "ok", "started_at", "hops", "phases", "total_ms", "checks"}) {
+  for (const char* key :
+       {"schema", "url", "ok", "started_at", "hops", "phases", "total_ms", "checks"}) {
     INFO(key);
     CHECK(doc.contains(key));
   }
   CHECK(doc["schema"] == "reqscope.trace/1");
   const auto& hop = doc["hops"][0];
-  for (const char* key : {"url", "status", "http_version", "remote_ip", "remote_port", "reused", "dns",
-                          "connects", "tls", "request", "response", "redirect_url", "phases"}) {
+  for (const char* key :
+       {"url", "status", "http_version", "remote_ip", "remote_port", "reused", "dns", "connects",
+        "tls", "request", "response", "redirect_url", "phases"}) {
     INFO(key);
     CHECK(hop.contains(key));
   }
-  for (const char* key : {"host", "source", "servers", "queries", "addresses", "ms"}) CHECK(hop["dns"].contains(key));
-  for (const char* key : {"address", "port", "family", "result", "detail", "ms"}) CHECK(hop["connects"][0].contains(key));
-  for (const char* key : {"method", "line", "headers"}) CHECK(hop["request"].contains(key));
-  for (const char* key : {"headers", "body_bytes"}) CHECK(hop["response"].contains(key));
-  for (const char* key : {"dns_ms", "connect_ms", "tls_ms", "send_ms", "wait_ms", "transfer_ms", "total_ms"}) {
+  for (const char* key : {"host", "source", "servers", "queries", "addresses", "ms"})
+    CHECK(hop["dns"].contains(key));
+  for (const char* key : {"address", "port", "family", "result", "detail", "ms"})
+    CHECK(hop["connects"][0].contains(key));
+  for (const char* key : {"method", "line", "headers"})
+    CHECK(hop["request"].contains(key));
+  for (const char* key : {"headers", "body_bytes"})
+    CHECK(hop["response"].contains(key));
+  for (const char* key :
+       {"dns_ms", "connect_ms", "tls_ms", "send_ms", "wait_ms", "transfer_ms", "total_ms"}) {
     CHECK(hop["phases"].contains(key));
   }
 }
@@ -354,7 +381,8 @@ TEST_CASE("colour follows --color and NO_COLOR", "[trace][lab][cli]") {
   const auto automatic = run_reqscope({"trace", lab.url() + "/"}, {{"NO_COLOR", "1"}});
   CHECK(automatic.out.find("\x1b[") == std::string::npos);
   const auto ascii = run_reqscope({"trace", lab.url() + "/", "--explain"}, {{"LC_ALL", "C"}});
-  CHECK(std::all_of(ascii.out.begin(), ascii.out.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
+  CHECK(std::all_of(ascii.out.begin(), ascii.out.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }));
 }
 
 namespace {
@@ -379,7 +407,8 @@ class HoldingServer {
     shutdown(listener_, SHUT_RDWR);
     close(listener_);
     thread_.join();
-    for (int fd : held_) close(fd);
+    for (int fd : held_)
+      close(fd);
   }
   int port() const { return port_; }
   bool wait_for_second_request() {
@@ -398,7 +427,8 @@ class HoldingServer {
         continue;
       }
       if (served == 0) {
-        const std::string response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+        const std::string response =
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
         static_cast<void>(write(fd, response.data(), response.size()));
         close(fd);
         continue;
@@ -418,13 +448,15 @@ class HoldingServer {
 
 }  // namespace
 
-TEST_CASE("Ctrl-C stops a --repeat series and reports the finished runs", "[trace][repeat][signals]") {
+TEST_CASE("Ctrl-C stops a --repeat series and reports the finished runs",
+          "[trace][repeat][signals]") {
   HoldingServer server;
   reqscope::test::TempDir dir;
   const auto out = dir.path() + "/out.json";
-  reqscope::test::Process trace({REQSCOPE_BINARY, "trace", "http://127.0.0.1:" + std::to_string(server.port()) + "/",
-                                 "--repeat", "5", "--json"},
-                                out);
+  reqscope::test::Process trace(
+      {REQSCOPE_BINARY, "trace", "http://127.0.0.1:" + std::to_string(server.port()) + "/",
+       "--repeat", "5", "--json"},
+      out);
   REQUIRE(server.wait_for_second_request());
   CHECK(trace.stop(SIGINT) == 0);
   std::ifstream in(out);
@@ -452,9 +484,11 @@ TEST_CASE("a server whose accept queue is full gives connect_timeout", "[trace][
     fillers.push_back(fd);
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  const auto result = run_reqscope(
-      {"trace", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/", "--timeout", "500ms", "--json"});
-  for (int fd : fillers) close(fd);
+  const auto result =
+      run_reqscope({"trace", "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/",
+                    "--timeout", "500ms", "--json"});
+  for (int fd : fillers)
+    close(fd);
   close(listener);
   CHECK(result.exit_code == 3);
   const auto doc = parse_stdout(result);
@@ -465,8 +499,8 @@ TEST_CASE("a server whose accept queue is full gives connect_timeout", "[trace][
 
 TEST_CASE("https to a plain HTTP port is a tls_handshake failure", "[trace][nginx][tls][errors]") {
   Nginx nginx;
-  const auto result =
-      run_reqscope({"trace", "https://127.0.0.1:" + std::to_string(nginx.http_port()) + "/", "--json"});
+  const auto result = run_reqscope(
+      {"trace", "https://127.0.0.1:" + std::to_string(nginx.http_port()) + "/", "--json"});
   CHECK(result.exit_code == 3);
   const auto doc = parse_stdout(result);
   CHECK(doc["error"]["kind"] == "tls_handshake");

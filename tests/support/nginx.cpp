@@ -44,7 +44,8 @@ http {{
 Nginx::Nginx() {
   auto ca = tls::make_certificate({"reqscope test CA", {}, 2, true});
   if (!ca) throw std::runtime_error(ca.error().message);
-  auto leaf = tls::make_certificate({"localhost", {"DNS:localhost", "IP:127.0.0.1"}, 2, false}, &*ca);
+  auto leaf =
+      tls::make_certificate({"localhost", {"DNS:localhost", "IP:127.0.0.1"}, 2, false}, &*ca);
   if (!leaf) throw std::runtime_error(leaf.error().message);
   ca_file_ = dir_.write("ca.pem", tls::certificate_pem(ca->certificate.get()));
   dir_.write("leaf.pem", tls::certificate_pem(leaf->certificate.get()));
@@ -52,19 +53,22 @@ Nginx::Nginx() {
 
   http_port_ = free_port();
   https_port_ = free_port();
-  while (https_port_ == http_port_) https_port_ = free_port();
+  while (https_port_ == http_port_)
+    https_port_ = free_port();
   const auto config = dir_.write(
       "nginx.conf", fmt::format(kConfig, fmt::arg("dir", dir_.path()), fmt::arg("http", http_port_),
                                 fmt::arg("https", https_port_)));
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{REQSCOPE_NGINX, "-p", dir_.path(), "-c", config, "-e", dir_.path() + "/error.log"});
+  process_ = std::make_unique<Process>(std::vector<std::string>{
+      REQSCOPE_NGINX, "-p", dir_.path(), "-c", config, "-e", dir_.path() + "/error.log"});
   if (!wait_for_port(http_port_) || !wait_for_port(https_port_)) {
     process_.reset();
     throw std::runtime_error("nginx did not start; see its error.log");
   }
 }
 
-Nginx::~Nginx() { process_.reset(); }
+Nginx::~Nginx() {
+  process_.reset();
+}
 
 std::string Nginx::http_url(const std::string& path) const {
   return fmt::format("http://127.0.0.1:{}{}", http_port_, path);

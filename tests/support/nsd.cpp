@@ -42,7 +42,8 @@ zone:
 Nsd::Nsd() {
   dir_.write("reqscope.test.zone", kZone);
   port_ = free_port();
-  const auto config = dir_.write("nsd.conf", fmt::format(kConfig, fmt::arg("port", port_), fmt::arg("dir", dir_.path())));
+  const auto config = dir_.write(
+      "nsd.conf", fmt::format(kConfig, fmt::arg("port", port_), fmt::arg("dir", dir_.path())));
   process_ = std::make_unique<Process>(std::vector<std::string>{REQSCOPE_NSD, "-d", "-c", config});
   // NSD answers TCP on the same port as UDP; once TCP accepts, the zone is loaded.
   if (!wait_for_port(port_)) {
@@ -51,6 +52,8 @@ Nsd::Nsd() {
   }
 }
 
-Nsd::~Nsd() { process_.reset(); }
+Nsd::~Nsd() {
+  process_.reset();
+}
 
 }  // namespace reqscope::test

@@ -26,7 +26,8 @@ using Clock = std::chrono::steady_clock;
 
 std::vector<char*> c_strings(std::vector<std::string>& strings) {
   std::vector<char*> out;
-  for (auto& s : strings) out.push_back(s.data());
+  for (auto& s : strings)
+    out.push_back(s.data());
   out.push_back(nullptr);
   return out;
 }
@@ -38,7 +39,8 @@ std::vector<std::string> environment_with(const std::map<std::string, std::strin
     const auto name = entry.substr(0, entry.find('='));
     if (extra.count(name) == 0) env.push_back(entry);
   }
-  for (const auto& [name, value] : extra) env.push_back(name + "=" + value);
+  for (const auto& [name, value] : extra)
+    env.push_back(name + "=" + value);
   return env;
 }
 
@@ -50,11 +52,13 @@ int exit_code_of(int status) {
 }  // namespace
 
 CommandResult run_command(const std::vector<std::string>& argv, std::chrono::milliseconds timeout,
-                          const std::map<std::string, std::string>& env, const std::string& stdin_text) {
+                          const std::map<std::string, std::string>& env,
+                          const std::string& stdin_text) {
   int out_pipe[2];
   int err_pipe[2];
   int in_pipe[2];
-  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 || pipe2(in_pipe, O_CLOEXEC) != 0) {
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0 ||
+      pipe2(in_pipe, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
   }
   auto args = argv;
@@ -86,12 +90,14 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
   bool killed = false;
   char buffer[65536];
   while (open_pipes > 0) {
-    const auto remaining = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    const auto remaining =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (remaining.count() <= 0 && !killed) {
       kill(pid, SIGKILL);
       killed = true;
     }
-    const int ready = poll(fds, 2, killed ? 1000 : static_cast<int>(std::max<long>(remaining.count(), 1)));
+    const int ready =
+        poll(fds, 2, killed ? 1000 : static_cast<int>(std::max<long>(remaining.count(), 1)));
     if (ready <= 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
@@ -111,7 +117,8 @@ CommandResult run_command(const std::vector<std::string>& argv, std::chrono::mil
   return result;
 }
 
-CommandResult run_reqscope(const std::vector<std::string>& args, const std::map<std::string, std::string>& env) {
+CommandResult run_reqscope(const std::vector<std::string>& args,
+                           const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv = {REQSCOPE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
   return run_command(argv, std::chrono::seconds(60), env);

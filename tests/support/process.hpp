@@ -24,7 +24,7 @@ CommandResult run_command(const std::vector<std::string>& argv,
 
 // Runs the reqscope binary under test.
 CommandResult run_reqscope(const std::vector<std::string>& args,
-                       const std::map<std::string, std::string>& env = {});
+                           const std::map<std::string, std::string>& env = {});
 
 // A background process, stopped (SIGTERM, then SIGKILL) and reaped when destroyed.
 class Process {

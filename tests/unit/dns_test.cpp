@@ -32,7 +32,8 @@ TEST_CASE("hostile hosts file content does not crash the parser", "[dns][hosts]"
 
 TEST_CASE("addresses are ordered IPv6 first, interleaved, filtered by family", "[dns]") {
   const std::vector<std::string> mixed = {"192.0.2.1", "192.0.2.2", "2001:db8::1", "192.0.2.1"};
-  CHECK(connect_order(mixed, Family::any) == std::vector<std::string>{"2001:db8::1", "192.0.2.1", "192.0.2.2"});
+  CHECK(connect_order(mixed, Family::any) ==
+        std::vector<std::string>{"2001:db8::1", "192.0.2.1", "192.0.2.2"});
   CHECK(connect_order(mixed, Family::ipv4) == std::vector<std::string>{"192.0.2.1", "192.0.2.2"});
   CHECK(connect_order(mixed, Family::ipv6) == std::vector<std::string>{"2001:db8::1"});
 }
@@ -60,7 +61,8 @@ TEST_CASE("IP literals, hosts entries and localhost need no DNS query", "[dns]")
   options.family = Family::ipv4;
   CHECK(resolve("localhost", options)->addresses == std::vector<std::string>{"127.0.0.1"});
   Resolution partial;
-  auto v6_only = resolve("192.0.2.7", {Family::ipv6, std::chrono::seconds(1), "/nonexistent", {}}, &partial);
+  auto v6_only =
+      resolve("192.0.2.7", {Family::ipv6, std::chrono::seconds(1), "/nonexistent", {}}, &partial);
   REQUIRE_FALSE(v6_only);
   CHECK(v6_only.error().kind == "dns_nodata");
 }
@@ -70,8 +72,9 @@ TEST_CASE("option --dns-server values parse into IP:PORT", "[dns][cli]") {
   CHECK(*parse_dns_server("127.0.0.1:5353") == "127.0.0.1:5353");
   CHECK(*parse_dns_server("::1") == "[::1]:53");
   CHECK(*parse_dns_server("[::1]:5353") == "[::1]:5353");
-  for (const char* text : {"", "dns.example", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x",
-                           "[::1", "[::1]5353", "[::1]:", "300.1.1.1", "1.2.3.4:53:53", "[127.0.0.1]x"}) {
+  for (const char* text :
+       {"", "dns.example", "127.0.0.1:", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:x", "[::1",
+        "[::1]5353", "[::1]:", "300.1.1.1", "1.2.3.4:53:53", "[127.0.0.1]x"}) {
     INFO(text);
     auto server = parse_dns_server(text);
     REQUIRE_FALSE(server);

@@ -1,6 +1,7 @@
+#include "reqscope/util/duration.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "reqscope/util/duration.hpp"
 #include "reqscope/util/number.hpp"
 
 using namespace std::chrono;
@@ -19,8 +20,8 @@ TEST_CASE("durations accept units and bare seconds", "[duration]") {
 }
 
 TEST_CASE("malformed, hostile and oversized durations are rejected", "[duration]") {
-  for (const char* text : {"", "ms", "-1", "-1s", "1..5s", "1.5.5s", "5parsecs", "1 s", "s1", "nan", "inf",
-                           "1e3", "0x10", "25h", "999999999999999999999999h", "1sms", "1S",
+  for (const char* text : {"", "ms", "-1", "-1s", "1..5s", "1.5.5s", "5parsecs", "1 s", "s1", "nan",
+                           "inf", "1e3", "0x10", "25h", "999999999999999999999999h", "1sms", "1S",
                            "12345678901234567890123456789012345"}) {
     INFO(text);
     auto d = parse_duration(text);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "reqscope/http/header.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace reqscope::http;
 

@@ -10,8 +10,9 @@ TEST_CASE("every error kind maps to its documented exit code", "[errors]") {
   CHECK(exit_code_for("usage") == ExitCode::usage);
   CHECK(exit_code_for("bad_file") == ExitCode::usage);
   CHECK(exit_code_for("expectation_failed") == ExitCode::check_failed);
-  for (const char* kind : {"dns_nxdomain", "dns_timeout", "connect_refused", "connect_timeout", "tls_handshake",
-                           "tls_verify", "http_protocol", "timeout", "too_many_redirects"}) {
+  for (const char* kind :
+       {"dns_nxdomain", "dns_timeout", "connect_refused", "connect_timeout", "tls_handshake",
+        "tls_verify", "http_protocol", "timeout", "too_many_redirects"}) {
     INFO(kind);
     CHECK(exit_code_for(kind) == ExitCode::network);
   }

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "reqscope/http/overrides.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace reqscope::http;
 
@@ -26,8 +26,9 @@ TEST_CASE("option --connect-to allows empty parts", "[overrides]") {
 }
 
 TEST_CASE("malformed overrides are rejected and name the option", "[overrides]") {
-  for (const char* text : {"", "host", "host:80", "host:80:", "host:x:127.0.0.1", "host:80:999.1.1.1",
-                           "host:80:127.0.0.1,", "bad host:80:127.0.0.1", "host:80:[::1", "a:b:c:d:e"}) {
+  for (const char* text :
+       {"", "host", "host:80", "host:80:", "host:x:127.0.0.1", "host:80:999.1.1.1",
+        "host:80:127.0.0.1,", "bad host:80:127.0.0.1", "host:80:[::1", "a:b:c:d:e"}) {
     INFO(text);
     auto rule = parse_resolve_override(text);
     REQUIRE_FALSE(rule);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "reqscope/http/phases.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace reqscope::http;
 using namespace std::chrono;
@@ -54,7 +54,8 @@ TEST_CASE("out-of-order and negative instants are clamped, never negative", "[ph
   marks.first_byte = milliseconds(15);
   marks.done = milliseconds(5);
   const auto p = compute_phases(marks);
-  for (auto d : {p.dns, p.connect, p.tls, p.send, p.wait, p.transfer, p.total}) CHECK(d >= nanoseconds(0));
+  for (auto d : {p.dns, p.connect, p.tls, p.send, p.wait, p.transfer, p.total})
+    CHECK(d >= nanoseconds(0));
   CHECK(p.dns + p.connect + p.tls + p.send + p.wait + p.transfer == p.total);
   CHECK(p.total == milliseconds(20));
 }

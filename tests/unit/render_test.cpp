@@ -23,7 +23,8 @@ http::TraceResult sample_trace() {
   resolution.host = "api.test";
   resolution.source = "dns";
   resolution.servers = {"192.0.2.53:53"};
-  resolution.queries.push_back({"api.test", "A", "NOERROR", "api.test", {{"192.0.2.10", 300}}, milliseconds(4)});
+  resolution.queries.push_back(
+      {"api.test", "A", "NOERROR", "api.test", {{"192.0.2.10", 300}}, milliseconds(4)});
   resolution.addresses = {"192.0.2.10"};
   resolution.duration = milliseconds(4);
   hop.dns = resolution;
@@ -37,8 +38,8 @@ http::TraceResult sample_trace() {
   hop.request_headers = {{"Authorization", "Bearer topsecret"}, {"Accept", "*/*"}};
   hop.response_headers = {{"Set-Cookie", "id=hidden"}, {"Server", "test"}};
   hop.body_bytes = 2048;
-  http::PhaseMarks marks{milliseconds(4), milliseconds(10), milliseconds(30), milliseconds(31), milliseconds(231),
-                         milliseconds(240)};
+  http::PhaseMarks marks{milliseconds(4),  milliseconds(10),  milliseconds(30),
+                         milliseconds(31), milliseconds(231), milliseconds(240)};
   hop.phases = http::compute_phases(marks);
   trace.hops.push_back(hop);
   trace.total = hop.phases.total;
@@ -59,7 +60,8 @@ TEST_CASE("the JSON document carries the documented trace shape", "[render][json
   const auto dumped = doc.dump();
   CHECK(dumped.find("topsecret") == std::string::npos);
   CHECK(dumped.find("hidden") == std::string::npos);
-  CHECK(render::trace_document({sample_trace()}, {}, false, true).dump().find("topsecret") != std::string::npos);
+  CHECK(render::trace_document({sample_trace()}, {}, false, true).dump().find("topsecret") !=
+        std::string::npos);
 }
 
 TEST_CASE("repeated runs carry runs and stats", "[render][json]") {
@@ -108,7 +110,8 @@ TEST_CASE("option --explain names the dominant phase within 80 columns", "[rende
   CHECK(text.find("largest phase is wait") != std::string::npos);
   CHECK(text.find("Most time is server wait") != std::string::npos);
   std::size_t start = 0;
-  for (auto end = text.find('\n'); end != std::string::npos; start = end + 1, end = text.find('\n', start)) {
+  for (auto end = text.find('\n'); end != std::string::npos;
+       start = end + 1, end = text.find('\n', start)) {
     INFO(text.substr(start, end - start));
     CHECK(end - start <= 80);
   }
@@ -116,7 +119,8 @@ TEST_CASE("option --explain names the dominant phase within 80 columns", "[rende
 
 TEST_CASE("a fast trace is not diagnosed as slow", "[render][explain]") {
   auto trace = sample_trace();
-  trace.hops[0].phases = http::compute_phases({{}, microseconds(50), {}, {}, microseconds(300), microseconds(400)});
+  trace.hops[0].phases =
+      http::compute_phases({{}, microseconds(50), {}, {}, microseconds(300), microseconds(400)});
   trace.total = trace.hops[0].phases.total;
   CHECK(render::explain_trace(trace).find("nothing here is slow") != std::string::npos);
 }

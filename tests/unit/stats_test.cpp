@@ -6,7 +6,8 @@ using namespace reqscope::stats;
 
 TEST_CASE("nearest-rank percentiles report observed values", "[stats]") {
   std::vector<double> values;
-  for (int i = 1; i <= 100; ++i) values.push_back(i);
+  for (int i = 1; i <= 100; ++i)
+    values.push_back(i);
   CHECK(percentile(values, 50) == 50);
   CHECK(percentile(values, 90) == 90);
   CHECK(percentile(values, 99) == 99);

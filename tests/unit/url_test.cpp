@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "reqscope/http/url.hpp"
+
+#include <catch2/catch.hpp>
 
 using reqscope::http::parse_url;
 

@@ -17,6 +17,7 @@ struct HostsEntry {
 std::vector<HostsEntry> parse_hosts_file(std::string_view text);
 
 // Addresses listed for `name` (case-insensitive), in file order, without duplicates.
-std::vector<std::string> lookup_hosts(const std::vector<HostsEntry>& entries, std::string_view name);
+std::vector<std::string> lookup_hosts(const std::vector<HostsEntry>& entries,
+                                      std::string_view name);
 
 }  // namespace reqscope::dns

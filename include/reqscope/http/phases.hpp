@@ -33,6 +33,8 @@ struct PhaseMarks {
 Phases compute_phases(const PhaseMarks& marks);
 
 // Time to first byte of a hop: everything before the transfer phase.
-inline nanoseconds time_to_first_byte(const Phases& p) { return p.total - p.transfer; }
+inline nanoseconds time_to_first_byte(const Phases& p) {
+  return p.total - p.transfer;
+}
 
 }  // namespace reqscope::http

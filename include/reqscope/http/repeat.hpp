@@ -10,7 +10,8 @@
 namespace reqscope::http {
 
 // The phase names in display order, as used in JSON ("dns" → "dns_ms").
-inline constexpr const char* kPhaseNames[] = {"dns", "connect", "tls", "send", "wait", "transfer", "total"};
+inline constexpr const char* kPhaseNames[] = {"dns",  "connect",  "tls",  "send",
+                                              "wait", "transfer", "total"};
 
 // One phase's duration in milliseconds, by name from kPhaseNames.
 double phase_ms(const Phases& phases, const std::string& name);

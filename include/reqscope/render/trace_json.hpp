@@ -28,7 +28,7 @@ Json stats_json(const std::map<std::string, stats::Summary>& stats);
 // The document `reqscope trace --json` prints: one trace, or with --repeat
 // the runs and per-phase statistics. Its "ok" is true exactly when every run
 // completed and every check passed, i.e. when the exit code is 0.
-Json trace_document(const std::vector<http::TraceResult>& runs, const std::vector<http::Check>& checks,
-                    bool repeated, bool show_secrets);
+Json trace_document(const std::vector<http::TraceResult>& runs,
+                    const std::vector<http::Check>& checks, bool repeated, bool show_secrets);
 
 }  // namespace reqscope::render
