@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 #include <fstream>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -27,19 +26,24 @@ std::string unescape_roff(std::string text) {
   return out;
 }
 
-// Every option spelling in a --help text: the lines of the Options section.
+// Every option spelling in a --help text: on each line that starts with
+// blanks and a dash, the dash-words before the description ("-X,--request METHOD").
 std::set<std::string> options_in_help(const std::string& help) {
   std::set<std::string> options;
-  const std::regex option_line(R"(^\s+(-[^\s]+))");
-  const std::regex spelling(R"((--?[A-Za-z0-9][A-Za-z0-9.\-]*))");
   std::istringstream lines(help);
   std::string line;
   while (std::getline(lines, line)) {
-    std::smatch match;
-    if (!std::regex_search(line, match, option_line)) continue;
-    const std::string names = match[1];
-    for (std::sregex_iterator it(names.begin(), names.end(), spelling), end; it != end; ++it) {
-      options.insert((*it)[1]);
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || first == 0 || line[first] != '-') continue;
+    const auto names_end = line.find("  ", first);
+    std::istringstream names(line.substr(first, names_end - first));
+    std::string word;
+    while (std::getline(names, word, ' ')) {
+      std::istringstream spellings(word);
+      std::string spelling;
+      while (std::getline(spellings, spelling, ',')) {
+        if (spelling.size() > 1 && spelling[0] == '-') options.insert(spelling);
+      }
     }
   }
   return options;
