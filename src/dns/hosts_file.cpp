@@ -1,20 +1,13 @@
 #include "reqscope/dns/hosts_file.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::dns {
 
 namespace {
-
-bool is_ip_literal(const std::string& text) {
-  in_addr v4{};
-  in6_addr v6{};
-  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
-}
 
 std::vector<std::string> blank_separated(std::string_view line) {
   std::vector<std::string> fields;
@@ -37,7 +30,7 @@ std::vector<HostsEntry> parse_hosts_file(std::string_view text) {
   for (auto line : util::split(text, '\n')) {
     line = line.substr(0, line.find('#'));
     auto fields = blank_separated(util::trim(line));
-    if (fields.size() < 2 || !is_ip_literal(fields[0])) continue;
+    if (fields.size() < 2 || !util::is_ip_literal(fields[0])) continue;
     HostsEntry entry{fields[0], {}};
     for (std::size_t i = 1; i < fields.size(); ++i)
       entry.names.push_back(util::to_lower(fields[i]));

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "reqscope/dns/hosts_file.hpp"
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -37,12 +38,6 @@ struct HostentDeleter {
 
 bool is_ipv6(const std::string& address) {
   return address.find(':') != std::string::npos;
-}
-
-bool is_ip_literal(const std::string& text) {
-  in_addr v4{};
-  in6_addr v6{};
-  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
 }
 
 std::string read_file(const std::string& path) {
@@ -221,7 +216,7 @@ Result<std::string> parse_dns_server(std::string_view text) {
   } else {
     address = std::string(text);
   }
-  if (!is_ip_literal(address)) return bad("not an IP address");
+  if (!util::is_ip_literal(address)) return bad("not an IP address");
   int port = 53;
   if (!port_text.empty()) {
     auto parsed = util::parse_integer(port_text, 1, 65535, "--dns-server port");
@@ -294,7 +289,7 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
     return resolution;
   };
 
-  if (is_ip_literal(host)) return finish("literal", {host});
+  if (util::is_ip_literal(host)) return finish("literal", {host});
 
   if (options.servers.empty()) {
     auto from_hosts = lookup_hosts(parse_hosts_file(read_file(options.hosts_path)), host);

@@ -1,8 +1,7 @@
 #include "reqscope/http/overrides.hpp"
 
-#include <arpa/inet.h>
-
 #include "reqscope/http/url.hpp"
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::http {
@@ -38,12 +37,6 @@ std::string strip_brackets(std::string_view host) {
   return std::string(host);
 }
 
-bool is_ip_literal(const std::string& text) {
-  in6_addr v6{};
-  in_addr v4{};
-  return inet_pton(AF_INET, text.c_str(), &v4) == 1 || inet_pton(AF_INET6, text.c_str(), &v6) == 1;
-}
-
 tl::unexpected<Error> bad(std::string_view option, std::string_view text, std::string why,
                           std::string_view form) {
   return fail("bad_option", std::string(option) + " value " + util::quote(text) + ": " + why,
@@ -66,7 +59,7 @@ Result<ResolveOverride> parse_resolve_override(std::string_view text) {
   ResolveOverride out{*host, *port, {}};
   for (auto address : util::split((*fields)[2], ',')) {
     auto literal = strip_brackets(address);
-    if (!is_ip_literal(literal)) {
+    if (!util::is_ip_literal(literal)) {
       return bad("--resolve", text, "address " + util::quote(address) + " is not an IP address",
                  kForm);
     }

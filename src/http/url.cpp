@@ -1,26 +1,15 @@
 #include "reqscope/http/url.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::http {
 
 namespace {
-
-bool is_ipv4_literal(std::string_view text) {
-  in_addr addr{};
-  return inet_pton(AF_INET, std::string(text).c_str(), &addr) == 1;
-}
-
-bool is_ipv6_literal(std::string_view text) {
-  in6_addr addr{};
-  return inet_pton(AF_INET6, std::string(text).c_str(), &addr) == 1;
-}
 
 bool is_hostname_byte(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '.' || c == '_';
@@ -62,7 +51,7 @@ Result<std::string> parse_host(std::string_view text) {
     return fail("bad_url",
                 "host name " + util::quote(text.substr(0, 40)) + "... is longer than 253 bytes");
   }
-  if (is_ipv6_literal(text) || is_ipv4_literal(text)) return util::to_lower(text);
+  if (util::is_ipv6_literal(text) || util::is_ipv4_literal(text)) return util::to_lower(text);
   if (!std::all_of(text.begin(), text.end(), is_hostname_byte)) {
     return fail("bad_url", "invalid host name " + util::quote(text),
                 "host names use letters, digits, '-', '_' and '.' (IPv6 literals go in brackets)");
@@ -130,7 +119,7 @@ Result<Url> parse_url(std::string_view text) {
       return fail("bad_url", "unterminated IPv6 literal in " + util::quote(text));
     }
     host_text = authority.substr(1, close - 1);
-    if (!is_ipv6_literal(host_text)) {
+    if (!util::is_ipv6_literal(host_text)) {
       return fail("bad_url", "invalid IPv6 address " + util::quote(host_text));
     }
     url.host_is_ipv6 = true;
@@ -153,7 +142,7 @@ Result<Url> parse_url(std::string_view text) {
   auto host = parse_host(host_text);
   if (!host) return tl::unexpected(host.error());
   url.host = *host;
-  if (!url.host_is_ipv6 && is_ipv6_literal(url.host)) {
+  if (!url.host_is_ipv6 && util::is_ipv6_literal(url.host)) {
     return fail("bad_url", "IPv6 address " + util::quote(url.host) + " must be written in brackets",
                 "e.g. http://[::1]:8080/");
   }
