@@ -51,9 +51,9 @@ Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global) {
     error.message = "--timeout: " + error.message;
     return tl::unexpected(error);
   }
-  if (timeout->count() <= 0) {
+  if (*timeout < std::chrono::milliseconds(1)) {
     return fail("bad_duration",
-                "--timeout: " + util::quote(global.timeout) + " must be longer than zero",
+                "--timeout: " + util::quote(global.timeout) + " is shorter than 1ms",
                 "e.g. --timeout 10s");
   }
   return *timeout;

@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "cli.hpp"
 #include "reqscope/http/trace.hpp"
 #include "reqscope/lab/server.hpp"
@@ -46,7 +48,8 @@ int run_demo(const GlobalOptions& global) {
   if (!timeout) return report_error(global, "demo", timeout.error());
   const auto style = style_for(global);
   render::Json documents = render::Json::array();
-  bool all_ok = true;
+  // The exit code of the first step that failed, as `reqscope trace` would give it.
+  std::optional<ExitCode> failed;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto& step = steps[i];
     http::TraceOptions options;
@@ -56,9 +59,11 @@ int run_demo(const GlobalOptions& global) {
     const auto url = http::parse_url(step.url);
     http::Tracer tracer(options);
     auto result = tracer.run(*url);
-    all_ok = all_ok && result.ok();
-    const auto command = fmt::format("reqscope trace{}{} {} --explain", step.follow ? " -L" : "",
-                                     step.insecure ? " --insecure" : "", step.url);
+    if (!result.ok() && !failed) failed = exit_code_for(result.failure->error.kind);
+    const bool default_timeout = global.timeout == GlobalOptions{}.timeout;
+    const auto command = fmt::format("reqscope trace{}{} {}{} --explain", step.follow ? " -L" : "",
+                                     step.insecure ? " --insecure" : "", step.url,
+                                     default_timeout ? "" : " --timeout " + global.timeout);
     if (global.json) {
       documents.push_back({{"title", step.title},
                            {"command", command},
@@ -70,17 +75,17 @@ int run_demo(const GlobalOptions& global) {
         style.bold(fmt::format("== Step {} of {}: {} ==", i + 1, steps.size(), step.title)),
         step.lesson, command));
     render::HumanOptions human{style, global.verbose, global.show_secrets, true};
-    print_stdout(render::render_trace({result}, {}, human) + "\n");
+    print_stdout(render::render_trace({result}, {}, 1, human) + "\n");
   }
   if (global.json) {
     print_stdout(
-        render::Json{{"schema", "reqscope.demo/1"}, {"ok", all_ok}, {"steps", documents}}.dump(2) +
+        render::Json{{"schema", "reqscope.demo/1"}, {"ok", !failed}, {"steps", documents}}.dump(2) +
         "\n");
   } else {
     print_stdout(fmt::format("The lab ran at {} and {}.\nStart your own with `reqscope lab`.\n",
                              base, (*secure)->url()));
   }
-  return static_cast<int>(all_ok ? ExitCode::ok : ExitCode::internal);
+  return static_cast<int>(failed.value_or(ExitCode::ok));
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 #include "cli.hpp"
 #include "reqscope/lab/server.hpp"
 #include "reqscope/render/trace_json.hpp"
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/number.hpp"
+#include "reqscope/util/text.hpp"
 
 namespace reqscope::cli {
 
@@ -21,6 +23,12 @@ struct LabArgs {
 int run_lab(const LabArgs& args, const GlobalOptions& global) {
   auto port = util::parse_integer(args.port, 0, 65535, "--port");
   if (!port) return report_error(global, "lab", port.error());
+  if (!util::is_ip_literal(args.bind)) {
+    return report_error(
+        global, "lab",
+        {"bad_option", "--bind value " + util::quote(args.bind) + " is not an IP address",
+         "e.g. --bind 127.0.0.1 or --bind ::1"});
+  }
   if (args.cert.empty() != args.key.empty()) {
     return report_error(global, "lab",
                         {"bad_option", "--cert and --key must be given together",

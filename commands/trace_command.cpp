@@ -3,6 +3,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -50,6 +51,7 @@ struct TraceArgs {
 };
 
 std::atomic<bool> g_interrupted{false};
+constexpr int kInterruptedExit = 128 + SIGINT;
 
 extern "C" void on_interrupt(int) {
   g_interrupted = true;
@@ -62,6 +64,11 @@ Result<std::string> read_body(const std::string& data) {
   if (path == "-") {
     body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
   } else {
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) {
+      return fail("bad_file", "-d: " + util::quote(path) + " is not a readable file",
+                  "check the path after '@'");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
       return fail("bad_file", "-d: cannot read " + util::quote(path), "check the path after '@'");
@@ -231,14 +238,18 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   }
 
   if (global.json) {
-    print_stdout(
-        render::trace_document(runs, checks, plan->repeat > 1, global.show_secrets).dump(2) + "\n");
+    print_stdout(render::trace_document(runs, checks, static_cast<std::size_t>(plan->repeat),
+                                        global.show_secrets)
+                     .dump(2) +
+                 "\n");
   } else {
     render::HumanOptions human{style_for(global), global.verbose, global.show_secrets,
                                global.explain};
-    print_stdout(render::render_trace(runs, checks, human));
+    print_stdout(render::render_trace(runs, checks, static_cast<std::size_t>(plan->repeat), human));
   }
 
+  // Like any command stopped by Ctrl-C, an interrupted series exits 128 + SIGINT.
+  if (g_interrupted) return kInterruptedExit;
   for (const auto& run : runs) {
     if (!run.ok()) return static_cast<int>(exit_code_for(run.failure->error.kind));
   }
@@ -258,7 +269,10 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->required()
       ->type_name("URL");
   cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")
-      ->type_name("METHOD");
+      ->type_name("METHOD")
+      ->check([](const std::string& method) {
+        return method.empty() ? std::string("-X needs a method name, e.g. -X POST") : std::string();
+      });
   cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")
       ->type_name("HEADER")
       ->allow_extra_args(false);

@@ -162,7 +162,7 @@ Error resolution_error(const Resolution& resolution) {
   if (any_status("TIMEOUT") || any_status("CANCELLED")) {
     return {"dns_timeout",
             "DNS: no answer for " + resolution.host + " from " + servers + " in time",
-            "check that the resolver in /etc/resolv.conf is reachable, or raise --timeout"};
+            "check that " + servers + " is reachable and serves DNS, or raise --timeout"};
   }
   if (any_status("SERVFAIL")) {
     return {"dns_servfail", "DNS: " + servers + " answered SERVFAIL for " + resolution.host,
@@ -170,11 +170,16 @@ Error resolution_error(const Resolution& resolution) {
   }
   if (any_status("CONNREFUSED")) {
     return {"dns_refused", "DNS: nothing answers DNS at " + servers + " (connection refused)",
-            "check the --dns-server address, or the nameserver in /etc/resolv.conf"};
+            "check the address and port of the DNS server"};
   }
   if (any_status("REFUSED")) {
     return {"dns_refused", "DNS: " + servers + " refused the query for " + resolution.host,
-            "the resolver does not serve this client; check /etc/resolv.conf"};
+            "that server does not answer this client's queries; ask another one"};
+  }
+  if (resolution.source == "literal") {
+    return {"dns_nodata",
+            "the address " + resolution.host + " in the URL is not of the family -4/-6 asks for",
+            "drop -4/-6, or use an address of that family"};
   }
   if (std::all_of(resolution.queries.begin(), resolution.queries.end(),
                   [](const Query& q) { return q.status == "NODATA"; })) {
@@ -303,11 +308,15 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   ares_options ares_opts{};
   ares_opts.timeout = 2000;
   ares_opts.tries = 2;
+  // Hand SERVFAIL and REFUSED answers back instead of reporting them as an
+  // unreachable server, so the diagnosis names what the server said.
+  ares_opts.flags = ARES_FLAG_NOCHECKRESP;
   std::string lookups = "b";
   ares_opts.lookups = lookups.data();
   ares_channel raw_channel = nullptr;
-  const int init_status = ares_init_options(&raw_channel, &ares_opts,
-                                            ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS);
+  const int init_status =
+      ares_init_options(&raw_channel, &ares_opts,
+                        ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS | ARES_OPT_FLAGS);
   if (init_status != ARES_SUCCESS) {
     return fail("dns_error",
                 std::string("DNS: cannot initialise the resolver: ") + ares_strerror(init_status),

@@ -20,14 +20,14 @@ std::vector<Check> evaluate(const TraceResult& trace, const Expectations& expect
     const double total = util::to_ms(trace.total);
     const bool ok = total <= *expectations.max_total_ms;
     checks.push_back({"total", ok,
-                      fmt::format("total {:.1f} ms {} limit {:.1f} ms", total, ok ? "<=" : ">",
+                      fmt::format("total {:.2f} ms {} limit {:.2f} ms", total, ok ? "<=" : ">",
                                   *expectations.max_total_ms)});
   }
   if (expectations.max_ttfb_ms) {
     const double ttfb = util::to_ms(time_to_first_byte(last.phases));
     const bool ok = ttfb <= *expectations.max_ttfb_ms;
     checks.push_back({"ttfb", ok,
-                      fmt::format("time to first byte {:.1f} ms {} limit {:.1f} ms", ttfb,
+                      fmt::format("time to first byte {:.2f} ms {} limit {:.2f} ms", ttfb,
                                   ok ? "<=" : ">", *expectations.max_ttfb_ms)});
   }
   return checks;

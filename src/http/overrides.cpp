@@ -50,8 +50,10 @@ Result<ResolveOverride> parse_resolve_override(std::string_view text) {
   if (text.size() > 1024) return bad("--resolve", text, "too long", kForm);
   auto fields = split_fields(text, "--resolve");
   if (!fields) return tl::unexpected(fields.error());
-  if (fields->size() != 3)
-    return bad("--resolve", text, "expected three ':'-separated parts", kForm);
+  if (fields->size() < 3) return bad("--resolve", text, "expected HOST:PORT:ADDR", kForm);
+  // Unbracketed IPv6 addresses bring their own colons: everything after PORT is the list.
+  for (std::size_t i = 3; i < fields->size(); ++i)
+    (*fields)[2] += ":" + (*fields)[i];
   auto host = parse_host(strip_brackets((*fields)[0]));
   if (!host) return bad("--resolve", text, host.error().message, kForm);
   auto port = parse_port((*fields)[1]);

@@ -1,5 +1,6 @@
 #include "reqscope/http/trace.hpp"
 
+#include <fmt/format.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
@@ -9,6 +10,8 @@
 
 #include "connect.hpp"
 #include "curl_handle.hpp"
+#include "reqscope/util/duration.hpp"
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 #include "reqscope/version.hpp"
 
@@ -213,12 +216,46 @@ PhaseMarks marks_of(const HopContext& hop, nanoseconds dns, nanoseconds done, bo
   return marks;
 }
 
+// The hint for a broken HTTP exchange, by what libcurl saw.
+std::string protocol_hint(CURLcode code) {
+  switch (code) {
+    case CURLE_PARTIAL_FILE:
+      return "the server closed the connection before the whole body arrived; check its logs for a "
+             "crash or a write timeout";
+    case CURLE_GOT_NOTHING:
+      return "the server closed the connection without answering; check its logs";
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      return "the server does not speak HTTP on this port; check the port and the scheme";
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+      return "the connection was reset; check the server's logs and any proxy or load balancer";
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return "the HTTP/2 exchange failed; compare with --http1.1";
+    default:
+      return "check the server's logs";
+  }
+}
+
 TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContext& hop,
-                              const std::string& host) {
+                              const std::string& host, nanoseconds timeout) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
   const std::string phase = failed_phase(hop);
-  if (hop.cancelled())
+  if (hop.cancelled()) {
     return {{"interrupted", "interrupted in the " + phase + " phase", ""}, phase};
+  }
+  const auto timeout_text = fmt::format("{:g} ms", util::to_ms(timeout));
+  if (code == CURLE_SSL_CACERT_BADFILE) {
+    return {{"bad_file", "--cacert: cannot load CA certificates: " + detail,
+             "give a PEM file of CA certificates"},
+            phase};
+  }
+  if (phase == "connect" && hop.attempts.empty()) {
+    return {{"timeout", "the --timeout of " + timeout_text + " ran out before connecting",
+             "raise --timeout"},
+            phase};
+  }
   if (phase == "connect") {
     const std::string result = hop.attempts.empty() ? "timeout" : hop.attempts.back().result;
     std::string tried;
@@ -260,14 +297,16 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
            "the server may not speak TLS on this port, or no protocol version or cipher is shared"},
           "tls"};
     case CURLE_OPERATION_TIMEDOUT:
-      return {{"timeout", "timed out in the " + phase + " phase: " + detail,
+      return {{"timeout",
+               "no complete response within the --timeout of " + timeout_text + " (in the " +
+                   phase + " phase)",
                phase == "wait" ? "the server accepted the request but did not answer in time; "
                                  "raise --timeout or check the application"
                                : "raise --timeout, or check the network and the server"},
               phase};
     default:
       return {{"http_protocol", "HTTP: " + detail + " (in the " + phase + " phase)",
-               "the server closed or broke the response; check its logs, or try --http1.1"},
+               protocol_hint(code)},
               phase};
   }
 }
@@ -350,7 +389,7 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
   const auto deadline = started + options_.timeout;
 
   std::string method = options_.method.empty() ? (options_.body ? "POST" : "GET") : options_.method;
-  std::optional<std::string> body = options_.body;
+  const std::string* body = options_.body ? &*options_.body : nullptr;
   Headers headers = options_.headers;
   Url current = url;
 
@@ -414,8 +453,9 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     }
     hop.dns = resolution;
 
-    const std::string curl_key = current.host + ":" + std::to_string(current.port);
-    if (state.resolve_entries.insert(curl_key).second) {
+    // libcurl never resolves an IP literal, so only names need a RESOLVE entry.
+    const std::string curl_key = current.host_for_url() + ":" + std::to_string(current.port);
+    if (!util::is_ip_literal(current.host) && state.resolve_entries.insert(curl_key).second) {
       const auto& first = resolution.addresses.front();
       const auto entry =
           curl_key + ":" + (first.find(':') != std::string::npos ? "[" + first + "]" : first);
@@ -458,7 +498,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     const nanoseconds done = Clock::now() - context.transfer_start;
     state.hop = nullptr;
 
-    hop.reused = !context.socket_opened;
+    // libcurl asked for no socket yet got the request ready: it reused a connection.
+    hop.reused = !context.socket_opened && context.ready_at.has_value();
     hop.connects = context.attempts;
     hop.tls = context.tls;
     hop.request_line = context.request_line;
@@ -479,7 +520,8 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     }
 
     if (code != CURLE_OK) {
-      result.failure = classify_failure(code, state.errbuf, context, connect_host);
+      result.failure =
+          classify_failure(code, state.errbuf, context, connect_host, options_.timeout);
       hop.phases = compute_phases(
           marks_of(context, resolution.duration, done, hop.reused, result.failure->phase));
       result.hops.push_back(std::move(hop));
@@ -515,7 +557,7 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     if ((hop.status == 303 && method != "HEAD") ||
         ((hop.status == 301 || hop.status == 302) && method == "POST")) {
       method = "GET";
-      body.reset();
+      body = nullptr;
     }
     if (next->host != current.host || next->port != current.port)
       headers = without_credentials(headers);

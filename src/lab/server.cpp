@@ -102,6 +102,8 @@ void LabServer::Impl::add_routes() {
     const auto ms =
         parse_bounded(req.has_param("ms") ? req.get_param_value("ms") : "1000", kMaxDelayMs, why);
     if (!ms) return bad_request(res, "ms " + why);
+    // cpp-httplib treats a zero-length provider as chunked and never ends it.
+    if (*bytes == 0) return res.set_content("", "application/octet-stream");
     // At most 100 pieces, so a large body drips in visible steps without a write per byte.
     const long pieces = std::clamp<long>(*bytes, 1, 100);
     res.set_content_provider(static_cast<std::size_t>(*bytes), "application/octet-stream",
@@ -152,6 +154,7 @@ void LabServer::Impl::add_routes() {
     std::string why;
     const auto n = parse_bounded(req.matches[1], kMaxBodyBytes, why);
     if (!n) return bad_request(res, "byte count " + why);
+    if (*n == 0) return res.set_content("", "application/octet-stream");
     res.set_content_provider(static_cast<std::size_t>(*n), "application/octet-stream",
                              [](std::size_t, std::size_t length, httplib::DataSink& sink) {
                                static const std::string block(64 * 1024, 'x');
@@ -230,6 +233,7 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   }
   impl->server->new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
   impl->server->set_keep_alive_max_count(1000);
+  impl->server->set_payload_max_length(static_cast<std::size_t>(kMaxBodyBytes));
   // Headers and body go out in separate writes; without TCP_NODELAY, Nagle and
   // delayed ACKs add 40 ms to every keep-alive response.
   impl->server->set_tcp_nodelay(true);

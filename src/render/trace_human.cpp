@@ -7,12 +7,14 @@
 
 #include "reqscope/http/repeat.hpp"
 #include "reqscope/util/duration.hpp"
+#include "reqscope/util/text.hpp"
 
 namespace reqscope::render {
 
 namespace {
 
 constexpr int kBarWidth = 40;
+constexpr std::size_t kColumns = 80;
 // Below this total, no phase is worth a diagnosis.
 constexpr double kFastTotalMs = 10.0;
 
@@ -32,8 +34,16 @@ std::string verdict_line(const http::TraceResult& trace, const std::vector<http:
   const auto& last = trace.hops.back();
   const bool checks_ok =
       std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
-  const std::string word =
-      checks_ok ? style.bold(style.green("OK")) : style.bold(style.red("CHECK FAILED"));
+  const bool status_checked =
+      std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.name == "status"; });
+  std::string word = style.bold(style.green("OK"));
+  if (!checks_ok) {
+    word = style.bold(style.red("CHECK FAILED"));
+  } else if (!status_checked && last.status >= 500) {
+    word = style.bold(style.red("SERVER ERROR"));
+  } else if (!status_checked && last.status >= 400) {
+    word = style.bold(style.yellow("CLIENT ERROR"));
+  }
   const auto* dot = style.dot();
   return fmt::format("{}  {} in {} {} {} hop{} {} {} {} {}", word, last.status,
                      format_ms(util::to_ms(trace.total)), dot, trace.hops.size(),
@@ -45,19 +55,22 @@ std::string verdict_line(const http::TraceResult& trace, const std::vector<http:
 
 // With --repeat: how many runs succeeded and the typical and worst total.
 std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs,
-                                const std::vector<http::Check>& checks, const Style& style) {
+                                const std::vector<http::Check>& checks, std::size_t requested_runs,
+                                const Style& style) {
   const auto failed = static_cast<std::size_t>(
       std::count_if(runs.begin(), runs.end(), [](const http::TraceResult& r) { return !r.ok(); }));
   const bool checks_ok =
       std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
   std::string word = style.bold(style.green("OK"));
-  if (failed > 0) {
+  if (runs.size() < requested_runs) {
+    word = style.bold(style.yellow("INTERRUPTED"));
+  } else if (failed > 0) {
     word = style.bold(style.red("FAILED"));
   } else if (!checks_ok) {
     word = style.bold(style.red("CHECK FAILED"));
   }
   std::string line =
-      fmt::format("{}  {} of {} runs succeeded", word, runs.size() - failed, runs.size());
+      fmt::format("{}  {} of {} runs succeeded", word, runs.size() - failed, requested_runs);
   const auto stats = http::summarize_runs(runs);
   if (const auto total = stats.find("total"); total != stats.end()) {
     line += fmt::format(" {} total p50 {}, max {}", style.dot(), format_ms(total->second.p50),
@@ -97,8 +110,9 @@ std::string dns_line(const dns::Resolution& dns, const Style& style) {
 void render_headers(std::string& out, const char* arrow, const http::Headers& headers,
                     bool show_secrets) {
   for (const auto& h : headers) {
-    out += fmt::format("    {} {}: {}\n", arrow, h.name,
-                       show_secrets ? h.value : http::redact_value(h.name, h.value));
+    out +=
+        fmt::format("    {} {}: {}\n", arrow, h.name,
+                    util::printable(show_secrets ? h.value : http::redact_value(h.name, h.value)));
   }
 }
 
@@ -112,7 +126,8 @@ void render_waterfall(std::string& out, const http::Phases& phases, const Style&
       break;
     }
     const int start = static_cast<int>(std::floor(offset / total * kBarWidth));
-    int width = static_cast<int>(std::lround(ms / total * kBarWidth));
+    // No bar for a phase that prints as 0.00 ms, however large its share.
+    int width = ms < 0.005 ? 0 : static_cast<int>(std::lround(ms / total * kBarWidth));
     width = std::min(width, kBarWidth - std::min(start, kBarWidth - 1));
     const std::string bar = width > 0 ? std::string(static_cast<std::size_t>(start), ' ') +
                                             style.cyan(repeat_glyph(style, width))
@@ -141,17 +156,20 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop,
     const auto& t = *hop.tls;
     out += fmt::format("  {:<9}{} {} ALPN {}\n", "tls", t.version, t.cipher,
                        t.alpn.empty() ? "none" : t.alpn);
-    out += fmt::format("           leaf {}\n           issuer {}\n", t.subject, t.issuer);
+    out += fmt::format("           leaf {}\n           issuer {}\n", util::printable(t.subject),
+                       util::printable(t.issuer));
     std::string sans;
     for (const auto& s : t.sans)
       sans += (sans.empty() ? "" : ", ") + s;
-    if (!sans.empty()) out += fmt::format("           SANs {}\n", sans);
+    if (!sans.empty()) out += fmt::format("           SANs {}\n", util::printable(sans));
     out += fmt::format("           expires {} ({} days left)\n", t.not_after, t.days_left);
     out += fmt::format("           verify {}\n",
                        t.verified ? style.green("ok") : style.red(t.verify_result));
   }
   if (options.verbose) {
-    if (!hop.request_line.empty()) out += fmt::format("    > {}\n", hop.request_line);
+    if (!hop.request_line.empty()) {
+      out += fmt::format("    > {}\n", util::printable(hop.request_line));
+    }
     render_headers(out, ">", hop.request_headers, options.show_secrets);
     render_headers(out, "<", hop.response_headers, options.show_secrets);
   }
@@ -160,7 +178,8 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop,
                        style.bold(std::to_string(hop.status)), style.dot(), hop.http_version,
                        style.dot(), format_bytes(hop.body_bytes));
     if (!hop.redirect_url.empty())
-      out += fmt::format("  {:<9}{} {}\n", "redirect", style.arrow(), hop.redirect_url);
+      out += fmt::format("  {:<9}{} {}\n", "redirect", style.arrow(),
+                         util::printable(hop.redirect_url));
   }
   out += "\n";
   render_waterfall(out, hop.phases, style);
@@ -219,7 +238,8 @@ std::string explain_trace(const http::TraceResult& trace) {
       "  Phases do not overlap: they add up to the total. Each redirect hop\n"
       "  is measured on its own, unlike curl -w, which sums them.\n";
   if (!trace.ok()) {
-    out += "\nWhat this failure suggests\n  " + trace.failure->error.hint + "\n";
+    out += "\nWhat this failure suggests\n" +
+           util::wrap(util::printable(trace.failure->error.hint), kColumns, "  ", "  ");
     return out;
   }
   const auto phases = http::trace_phases(trace);
@@ -273,21 +293,25 @@ std::string explain_trace(const http::TraceResult& trace) {
 }
 
 std::string render_trace(const std::vector<http::TraceResult>& runs,
-                         const std::vector<http::Check>& checks, const HumanOptions& options) {
+                         const std::vector<http::Check>& checks, std::size_t requested_runs,
+                         const HumanOptions& options) {
   const auto& style = options.style;
   const auto& last_run = runs.back();
-  std::string out = (runs.size() == 1 ? verdict_line(last_run, checks, style)
-                                      : repeat_verdict_line(runs, checks, style)) +
-                    "\n";
+  std::string out =
+      (requested_runs <= 1 ? verdict_line(last_run, checks, style)
+                           : repeat_verdict_line(runs, checks, requested_runs, style)) +
+      "\n";
   if (!last_run.ok()) {
-    out += "  " + last_run.failure->error.message + "\n";
-    if (!last_run.failure->error.hint.empty())
-      out += "  hint: " + last_run.failure->error.hint + "\n";
+    out += util::wrap(util::printable(last_run.failure->error.message), kColumns, "  ", "    ");
+    if (!last_run.failure->error.hint.empty()) {
+      out += util::wrap(util::printable(last_run.failure->error.hint), kColumns,
+                        "  hint: ", "        ");
+    }
   }
   for (const auto& c : checks) {
     out += fmt::format("  {} {}\n", c.ok ? style.green("pass") : style.red("FAIL"), c.detail);
   }
-  if (runs.size() == 1) {
+  if (requested_runs <= 1) {
     for (std::size_t i = 0; i < last_run.hops.size(); ++i)
       render_hop(out, i, last_run.hops[i], options);
   } else {

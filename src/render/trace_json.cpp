@@ -130,11 +130,12 @@ Json stats_json(const std::map<std::string, stats::Summary>& stats) {
 }
 
 Json trace_document(const std::vector<http::TraceResult>& runs,
-                    const std::vector<http::Check>& checks, bool repeated, bool show_secrets) {
+                    const std::vector<http::Check>& checks, std::size_t requested_runs,
+                    bool show_secrets) {
   Json document = {{"schema", kTraceSchema}};
   const bool checks_ok =
       std::all_of(checks.begin(), checks.end(), [](const http::Check& c) { return c.ok; });
-  if (!repeated) {
+  if (requested_runs <= 1) {
     const Json trace = trace_json(runs.front(), show_secrets);
     for (const auto& [key, value] : trace.items())
       document[key] = value;
@@ -147,7 +148,9 @@ Json trace_document(const std::vector<http::TraceResult>& runs,
       all_ok = all_ok && run.ok();
     }
     document["url"] = runs.front().url;
-    document["ok"] = all_ok && checks_ok;
+    const bool interrupted = runs.size() < requested_runs;
+    document["ok"] = all_ok && checks_ok && !interrupted;
+    document["interrupted"] = interrupted;
     document["runs"] = runs_json;
     document["stats"] = stats_json(http::summarize_runs(runs));
   }

@@ -29,6 +29,44 @@ std::string quote(std::string_view text) {
   return out;
 }
 
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string wrap(std::string_view text, std::size_t width, std::string_view first,
+                 std::string_view rest) {
+  std::string out(first);
+  std::size_t column = first.size();
+  bool line_has_word = false;
+  for (auto word : split(text, ' ')) {
+    if (word.empty()) continue;
+    if (line_has_word && column + 1 + word.size() > width) {
+      out += "\n";
+      out += rest;
+      column = rest.size();
+      line_has_word = false;
+    }
+    if (line_has_word) {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += word.size();
+    line_has_word = true;
+  }
+  return out + "\n";
+}
+
 std::string to_lower(std::string_view text) {
   std::string out(text);
   for (auto& c : out)

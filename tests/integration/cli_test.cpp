@@ -55,6 +55,10 @@ TEST_CASE("usage errors exit 2 with one line naming the bad value", "[cli][error
       {"trace", "http://localhost/", "--no-such-option"},
       {"trace", "http://localhost/", "--interval", "1s"},
       {"trace", "http://localhost/", "--reuse"},
+      {"trace", "http://localhost/", "-d", "@/tmp"},
+      {"trace", "http://localhost/", "-X", ""},
+      {"trace", "http://localhost/", "--timeout", "100us"},
+      {"lab", "--bind", "not-an-ip"},
       {"nonsense-command"},
   };
   for (const auto& args : cases) {

@@ -77,3 +77,14 @@ TEST_CASE("a DNS server that does not answer is dns_timeout", "[trace][dns][erro
   const auto kind = Json::parse(result.out)["error"]["kind"].get<std::string>();
   CHECK((kind == "dns_timeout" || kind == "dns_refused"));
 }
+
+TEST_CASE("a server that refuses the zone is dns_refused with its answer",
+          "[trace][dns][nsd][errors]") {
+  Nsd nsd;
+  const auto result =
+      run_reqscope({"trace", "http://elsewhere.example/", "--dns-server", nsd.server(), "--json"});
+  CHECK(result.exit_code == 3);
+  const auto doc = Json::parse(result.out);
+  CHECK(doc["error"]["kind"] == "dns_refused");
+  CHECK(doc["hops"][0]["dns"]["queries"][0]["status"] == "REFUSED");
+}

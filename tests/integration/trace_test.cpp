@@ -458,12 +458,13 @@ TEST_CASE("Ctrl-C stops a --repeat series and reports the finished runs",
        "--repeat", "5", "--json"},
       out);
   REQUIRE(server.wait_for_second_request());
-  CHECK(trace.stop(SIGINT) == 0);
+  CHECK(trace.stop(SIGINT) == 128 + SIGINT);
   std::ifstream in(out);
   const auto doc = Json::parse(in);
   REQUIRE(doc["runs"].size() == 1);
   CHECK(doc["runs"][0]["hops"][0]["status"] == 200);
-  CHECK(doc["ok"] == true);
+  CHECK(doc["interrupted"] == true);
+  CHECK(doc["ok"] == false);
 }
 
 TEST_CASE("a server whose accept queue is full gives connect_timeout", "[trace][errors]") {
@@ -505,4 +506,57 @@ TEST_CASE("https to a plain HTTP port is a tls_handshake failure", "[trace][ngin
   const auto doc = parse_stdout(result);
   CHECK(doc["error"]["kind"] == "tls_handshake");
   CHECK(doc["error"]["phase"] == "tls");
+}
+
+TEST_CASE("IPv6 literal URLs work over HTTP and HTTPS", "[trace][lab][ipv6]") {
+  for (const bool https : {false, true}) {
+    std::vector<std::string> lab_args = {"--bind", "::1"};
+    if (https) lab_args.push_back("--https");
+    Lab lab(lab_args);
+    const auto url =
+        std::string(https ? "https" : "http") + "://[::1]:" + std::to_string(lab.port()) + "/";
+    const auto result = run_reqscope({"trace", url, "-k", "--json"});
+    INFO(url << "\n" << result.out);
+    REQUIRE(result.exit_code == 0);
+    const auto hop = parse_stdout(result)["hops"][0];
+    CHECK(hop["reused"] == false);
+    CHECK(hop["remote_ip"] == "::1");
+    CHECK(hop["connects"][0]["family"] == "IPv6");
+    CHECK(hop["dns"]["source"] == "literal");
+  }
+}
+
+TEST_CASE("empty bodies from /bytes/0 and /drip end at once", "[trace][lab]") {
+  Lab lab;
+  for (const char* path : {"/bytes/0", "/drip?bytes=0&ms=100"}) {
+    INFO(path);
+    const auto result = run_reqscope({"trace", lab.url() + path, "--timeout", "5s", "--json"});
+    REQUIRE(result.exit_code == 0);
+    CHECK(parse_stdout(result)["hops"][0]["response"]["body_bytes"] == 0);
+  }
+}
+
+TEST_CASE("a --cacert that is not PEM is bad input", "[trace][nginx][tls][errors]") {
+  Nginx nginx;
+  reqscope::test::TempDir dir;
+  const auto bogus = dir.write("bogus.pem", "this is not a certificate\n");
+  const auto result = run_reqscope({"trace", nginx.https_url("/"), "--cacert", bogus, "--json"});
+  CHECK(result.exit_code == 2);
+  CHECK(parse_stdout(result)["error"]["kind"] == "bad_file");
+}
+
+TEST_CASE("control bytes from the wire never reach the terminal raw", "[trace][lab][security]") {
+  Lab lab;
+  const auto result = run_reqscope(
+      {"trace", "-H", "X-Evil: a\x1b[2Jb", lab.url() + "/headers", "-v", "--color", "never"});
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.out.find('\x1b') == std::string::npos);
+  CHECK(result.out.find("a\\x1b[2Jb") != std::string::npos);
+}
+
+TEST_CASE("an error status is named in the verdict but still exits 0", "[trace][nginx]") {
+  Nginx nginx;
+  const auto result = run_reqscope({"trace", nginx.http_url("/missing"), "--color", "never"});
+  CHECK(result.exit_code == 0);
+  CHECK(result.out.rfind("CLIENT ERROR  404", 0) == 0);
 }

@@ -11,6 +11,9 @@ TEST_CASE("option --resolve takes HOST:PORT:ADDR with several addresses", "[over
   CHECK(rule->port == 443);
   REQUIRE(rule->addresses.size() == 2);
   CHECK(rule->addresses[1] == "::1");
+  rule = parse_resolve_override("api.test:443:::1,127.0.0.1");
+  REQUIRE(rule);
+  CHECK(rule->addresses == std::vector<std::string>{"::1", "127.0.0.1"});
 }
 
 TEST_CASE("option --connect-to allows empty parts", "[overrides]") {
@@ -26,9 +29,9 @@ TEST_CASE("option --connect-to allows empty parts", "[overrides]") {
 }
 
 TEST_CASE("malformed overrides are rejected and name the option", "[overrides]") {
-  for (const char* text :
-       {"", "host", "host:80", "host:80:", "host:x:127.0.0.1", "host:80:999.1.1.1",
-        "host:80:127.0.0.1,", "bad host:80:127.0.0.1", "host:80:[::1", "a:b:c:d:e"}) {
+  for (const char* text : {"", "host", "host:80", "host:80:", "host:x:127.0.0.1",
+                           "host:80:999.1.1.1", "host:80:127.0.0.1,", "bad host:80:127.0.0.1",
+                           "host:80:[::1", "a:b:c:d:e", "h:80:1:2:3:4:5:6:7:8:9"}) {
     INFO(text);
     auto rule = parse_resolve_override(text);
     REQUIRE_FALSE(rule);

@@ -49,7 +49,7 @@ http::TraceResult sample_trace() {
 }  // namespace
 
 TEST_CASE("the JSON document carries the documented trace shape", "[render][json]") {
-  const auto doc = render::trace_document({sample_trace()}, {}, false, false);
+  const auto doc = render::trace_document({sample_trace()}, {}, 1, false);
   CHECK(doc["schema"] == "reqscope.trace/1");
   CHECK(doc["ok"] == true);
   CHECK(doc["total_ms"].get<double>() == Approx(244.0));
@@ -60,13 +60,18 @@ TEST_CASE("the JSON document carries the documented trace shape", "[render][json
   const auto dumped = doc.dump();
   CHECK(dumped.find("topsecret") == std::string::npos);
   CHECK(dumped.find("hidden") == std::string::npos);
-  CHECK(render::trace_document({sample_trace()}, {}, false, true).dump().find("topsecret") !=
+  CHECK(render::trace_document({sample_trace()}, {}, 1, true).dump().find("topsecret") !=
         std::string::npos);
 }
 
 TEST_CASE("repeated runs carry runs and stats", "[render][json]") {
-  const auto doc = render::trace_document({sample_trace(), sample_trace()}, {}, true, false);
+  const auto doc = render::trace_document({sample_trace(), sample_trace()}, {}, 2, false);
   CHECK(doc["runs"].size() == 2);
+  CHECK(doc["interrupted"] == false);
+  CHECK(doc["ok"] == true);
+  const auto partial = render::trace_document({sample_trace(), sample_trace()}, {}, 5, false);
+  CHECK(partial["interrupted"] == true);
+  CHECK(partial["ok"] == false);
   CHECK(doc["stats"]["wait_ms"]["p50"].get<double>() == Approx(200.0));
   CHECK_FALSE(doc.contains("hops"));
 }
@@ -74,7 +79,7 @@ TEST_CASE("repeated runs carry runs and stats", "[render][json]") {
 TEST_CASE("a failed trace carries the error kind and phase", "[render][json]") {
   auto trace = sample_trace();
   trace.failure = http::TraceFailure{{"connect_refused", "refused", "start the server"}, "connect"};
-  const auto doc = render::trace_document({trace}, {}, false, false);
+  const auto doc = render::trace_document({trace}, {}, 1, false);
   CHECK(doc["ok"] == false);
   CHECK(doc["error"]["kind"] == "connect_refused");
   CHECK(doc["error"]["phase"] == "connect");
@@ -84,7 +89,7 @@ TEST_CASE("a failed trace carries the error kind and phase", "[render][json]") {
 
 TEST_CASE("the human view leads with the verdict and fits 80 columns", "[render][human]") {
   render::HumanOptions options;
-  const auto text = render::render_trace({sample_trace()}, {}, options);
+  const auto text = render::render_trace({sample_trace()}, {}, 1, options);
   CHECK(text.rfind("OK  200", 0) == 0);
   CHECK(text.find("wait") != std::string::npos);
   CHECK(text.find("\x1b[") == std::string::npos);
@@ -98,11 +103,11 @@ TEST_CASE("the human view leads with the verdict and fits 80 columns", "[render]
     start = end + 1;
   }
   options.verbose = true;
-  const auto verbose = render::render_trace({sample_trace()}, {}, options);
+  const auto verbose = render::render_trace({sample_trace()}, {}, 1, options);
   CHECK(verbose.find("Authorization: Bearer [redacted") != std::string::npos);
   CHECK(verbose.find("topsecret") == std::string::npos);
   options.style.color = true;
-  CHECK(render::render_trace({sample_trace()}, {}, options).find("\x1b[") != std::string::npos);
+  CHECK(render::render_trace({sample_trace()}, {}, 1, options).find("\x1b[") != std::string::npos);
 }
 
 TEST_CASE("option --explain names the dominant phase within 80 columns", "[render][explain]") {
@@ -135,7 +140,7 @@ TEST_CASE("expectations check status, total and time to first byte", "[expectati
   REQUIRE(checks.size() == 3);
   CHECK(checks[0].ok);
   CHECK_FALSE(checks[1].ok);
-  CHECK(checks[1].detail.find("244.0 ms > limit 100.0 ms") != std::string::npos);
+  CHECK(checks[1].detail.find("244.00 ms > limit 100.00 ms") != std::string::npos);
   CHECK(checks[2].ok);
   auto failed = trace;
   failed.failure = http::TraceFailure{{"timeout", "t", ""}, "wait"};

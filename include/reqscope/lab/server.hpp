@@ -10,7 +10,7 @@ namespace reqscope::lab {
 
 // The longest delay any lab endpoint will wait, in milliseconds.
 inline constexpr long kMaxDelayMs = 60000;
-// The largest body /bytes and /drip will send.
+// The largest body /bytes and /drip will send, and the largest request body accepted.
 inline constexpr long kMaxBodyBytes = 100L * 1024 * 1024;
 // The longest redirect chain /redirect will build.
 inline constexpr long kMaxRedirects = 50;

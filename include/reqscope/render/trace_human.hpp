@@ -20,7 +20,8 @@ struct HumanOptions {
 // phase table with its waterfall, checks, and --explain notes. With several
 // runs (--repeat), one line per run and per-phase statistics.
 std::string render_trace(const std::vector<http::TraceResult>& runs,
-                         const std::vector<http::Check>& checks, const HumanOptions& options);
+                         const std::vector<http::Check>& checks, std::size_t requested_runs,
+                         const HumanOptions& options);
 
 // The plain-language notes of --explain for one trace.
 std::string explain_trace(const http::TraceResult& trace);

@@ -26,9 +26,11 @@ Json checks_json(const std::vector<http::Check>& checks);
 Json stats_json(const std::map<std::string, stats::Summary>& stats);
 
 // The document `reqscope trace --json` prints: one trace, or with --repeat
-// the runs and per-phase statistics. Its "ok" is true exactly when every run
-// completed and every check passed, i.e. when the exit code is 0.
+// (requested_runs > 1) the runs and per-phase statistics, plus "interrupted"
+// when Ctrl-C left fewer runs than requested. Its "ok" is true exactly when
+// every requested run completed and every check passed: when the exit code is 0.
 Json trace_document(const std::vector<http::TraceResult>& runs,
-                    const std::vector<http::Check>& checks, bool repeated, bool show_secrets);
+                    const std::vector<http::Check>& checks, std::size_t requested_runs,
+                    bool show_secrets);
 
 }  // namespace reqscope::render

@@ -10,6 +10,15 @@ namespace reqscope::util {
 // control and non-ASCII bytes escaped, so hostile input cannot mangle a terminal.
 std::string quote(std::string_view text);
 
+// Text from the network made safe for a terminal: control bytes become \xNN,
+// so a server cannot send escape sequences through reqscope's output.
+std::string printable(std::string_view text);
+
+// Word-wraps `text` to `width` columns: the first line starts with `first`,
+// later lines with `rest`; each line ends with '\n'. Words longer than a line stay whole.
+std::string wrap(std::string_view text, std::size_t width, std::string_view first,
+                 std::string_view rest);
+
 std::string to_lower(std::string_view text);
 std::string_view trim(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
