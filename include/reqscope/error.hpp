@@ -30,7 +30,8 @@ inline tl::unexpected<Error> fail(std::string kind, std::string message, std::st
 }
 
 // Which exit code an error kind maps to: usage/input kinds exit 2, network and
-// protocol kinds exit 3, failed checks exit 1, anything unknown is internal (4).
+// protocol kinds exit 3, anything else is internal (4). Failed checks are not
+// errors: the command turns them into exit 1.
 ExitCode exit_code_for(const std::string& kind);
 
 }  // namespace reqscope

@@ -7,8 +7,8 @@ namespace reqscope {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kUsageKinds = {
-    "usage", "bad_url", "bad_header", "bad_duration", "bad_option", "bad_input", "bad_file",
+constexpr std::array<std::string_view, 6> kUsageKinds = {
+    "usage", "bad_url", "bad_header", "bad_duration", "bad_option", "bad_file",
 };
 
 constexpr std::array<std::string_view, 15> kNetworkKinds = {
@@ -18,8 +18,6 @@ constexpr std::array<std::string_view, 15> kNetworkKinds = {
     "tls_handshake",   "tls_verify",      "http_protocol",
     "timeout",         "network",         "too_many_redirects",
 };
-
-constexpr std::array<std::string_view, 2> kCheckKinds = {"expectation_failed", "check_failed"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& kinds, std::string_view kind) {
@@ -34,7 +32,6 @@ bool contains(const std::array<std::string_view, N>& kinds, std::string_view kin
 ExitCode exit_code_for(const std::string& kind) {
   if (contains(kUsageKinds, kind)) return ExitCode::usage;
   if (contains(kNetworkKinds, kind)) return ExitCode::network;
-  if (contains(kCheckKinds, kind)) return ExitCode::check_failed;
   return ExitCode::internal;
 }
 

@@ -9,7 +9,6 @@ TEST_CASE("every error kind maps to its documented exit code", "[errors]") {
   CHECK(exit_code_for("bad_url") == ExitCode::usage);
   CHECK(exit_code_for("usage") == ExitCode::usage);
   CHECK(exit_code_for("bad_file") == ExitCode::usage);
-  CHECK(exit_code_for("expectation_failed") == ExitCode::check_failed);
   for (const char* kind :
        {"dns_nxdomain", "dns_timeout", "connect_refused", "connect_timeout", "tls_handshake",
         "tls_verify", "http_protocol", "timeout", "too_many_redirects"}) {
