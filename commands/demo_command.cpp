@@ -21,6 +21,8 @@ struct DemoStep {
 };
 
 int run_demo(const GlobalOptions& global) {
+  auto timeout = timeout_of(global);
+  if (!timeout) return report_error(global, "demo", timeout.error());
   auto plain = lab::LabServer::start({});
   if (!plain) return report_error(global, "demo", plain.error());
   lab::LabOptions tls_options;
@@ -44,8 +46,6 @@ int run_demo(const GlobalOptions& global) {
        (*secure)->url() + "/", false, true},
   };
 
-  auto timeout = timeout_of(global);
-  if (!timeout) return report_error(global, "demo", timeout.error());
   const auto style = style_for(global);
   render::Json documents = render::Json::array();
   // The exit code of the first step that failed, as `reqscope trace` would give it.
@@ -60,7 +60,7 @@ int run_demo(const GlobalOptions& global) {
     http::Tracer tracer(options);
     auto result = tracer.run(*url);
     if (!result.ok() && !failed) failed = exit_code_for(result.failure->error.kind);
-    const bool default_timeout = global.timeout == GlobalOptions{}.timeout;
+    const bool default_timeout = *timeout == timeout_of(GlobalOptions{}).value();
     const auto command = fmt::format("reqscope trace{}{} {}{} --explain", step.follow ? " -L" : "",
                                      step.insecure ? " --insecure" : "", step.url,
                                      default_timeout ? "" : " --timeout " + global.timeout);

@@ -92,9 +92,14 @@ _reqscope()
             COMPREPLY=($(compgen -W "250ms 1s 5s 10s 30s 1m" -- "$cur"))
             return
             ;;
+        --bind)
+            # An IP address, not a host name.
+            COMPREPLY=($(compgen -W "127.0.0.1 ::1" -- "$cur"))
+            return
+            ;;
         -H | --header | --max-redirs | --resolve | --connect-to | \
             --dns-server | --expect-status | --max-total-ms | --max-ttfb-ms | --repeat | \
-            --port | --bind)
+            --port)
             return
             ;;
     esac

@@ -119,7 +119,7 @@ complete -c reqscope -n $lab -l port -x \
     -d 'Listen on this port; 0 picks a free one (default 0)'
 # --bind ADDR
 complete -c reqscope -n $lab -l bind -x -a '127.0.0.1 ::1' \
-    -d 'Listen on this address (default 127.0.0.1)'
+    -d 'Listen on this IP address (default 127.0.0.1)'
 # --https
 complete -c reqscope -n $lab -l https \
     -d 'Serve HTTPS with a certificate generated at start-up'

@@ -259,6 +259,17 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   }
   auto* server = impl->server.get();
   impl->thread = std::thread([server] { server->listen_after_bind(); });
+  // cpp-httplib's stop() does nothing until the accept loop runs, so a lab
+  // stopped right after start would never end: wait for the loop first.
+  for (int waited_ms = 0; !server->is_running() && waited_ms < 5000; ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!server->is_running()) {
+    server->stop();
+    impl->thread.join();
+    return fail("network", "the lab's accept loop did not start on " + options.bind,
+                "try another --port or --bind");
+  }
   return std::unique_ptr<LabServer>(new LabServer(std::move(impl)));
 }
 

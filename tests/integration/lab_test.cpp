@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "reqscope/lab/server.hpp"
 #include "support/process.hpp"
 
 using reqscope::test::Lab;
@@ -117,4 +118,12 @@ TEST_CASE("a second lab on a busy port fails with exit 3", "[lab][errors]") {
   const auto second = run_reqscope({"lab", "--port", std::to_string(first.port())});
   CHECK(second.exit_code == 3);
   CHECK(second.err.find("cannot listen") != std::string::npos);
+}
+
+TEST_CASE("a lab stopped right after it starts ends at once", "[lab]") {
+  for (int i = 0; i < 20; ++i) {
+    auto lab = reqscope::lab::LabServer::start({});
+    REQUIRE(lab);
+    (*lab)->stop();
+  }
 }
