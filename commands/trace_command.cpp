@@ -198,6 +198,15 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   return plan;
 }
 
+// Waits between runs in short slices, so Ctrl-C does not wait out a long --interval.
+void sleep_unless_interrupted(std::chrono::nanoseconds duration) {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
+        until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
+  }
+}
+
 int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   auto plan = make_plan(args, global);
   if (!plan) return report_error(global, "trace", plan.error());
@@ -215,14 +224,14 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   std::vector<http::TraceResult> runs;
   std::vector<http::Check> checks;
   for (long i = 0; i < plan->repeat && !g_interrupted; ++i) {
-    if (i > 0 && plan->interval.count() > 0) std::this_thread::sleep_for(plan->interval);
+    if (i > 0) sleep_unless_interrupted(plan->interval);
     if (g_interrupted) break;
     if (progress) std::fprintf(stderr, "\rrun %ld/%ld ", i + 1, plan->repeat);
     auto run = tracer.run(plan->url, args.reuse);
     if (g_interrupted) break;
     runs.push_back(std::move(run));
     for (auto check : http::evaluate(runs.back(), plan->expectations)) {
-      if (plan->repeat > 1) check.detail = "run " + std::to_string(i + 1) + ": " + check.detail;
+      if (series) check.detail = "run " + std::to_string(i + 1) + ": " + check.detail;
       checks.push_back(std::move(check));
     }
   }
