@@ -134,9 +134,11 @@ int hop_slot_index() {
   return index;
 }
 
-// Sees the certificate while OpenSSL verifies it, so a handshake that fails
+// Sees the certificate when OpenSSL rejects it, so a handshake that fails
 // verification still reports what the server presented. Never changes the verdict.
 int on_verify(int preverify_ok, X509_STORE_CTX* store) {
+  // A certificate that verifies is summarized after the handshake, off the handshake's clock.
+  if (preverify_ok == 1) return preverify_ok;
   auto* ssl =
       static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
   if (ssl == nullptr) return preverify_ok;
@@ -144,8 +146,7 @@ int on_verify(int preverify_ok, X509_STORE_CTX* store) {
       static_cast<HopContext**>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), hop_slot_index()));
   if (slot == nullptr || *slot == nullptr) return preverify_ok;
   HopContext& hop = **slot;
-  if (preverify_ok == 0 && hop.first_verify_error == 0)
-    hop.first_verify_error = X509_STORE_CTX_get_error(store);
+  if (hop.first_verify_error == 0) hop.first_verify_error = X509_STORE_CTX_get_error(store);
   hop.tls = tls::summarize(ssl, X509_STORE_CTX_get0_cert(store), hop.first_verify_error,
                            std::chrono::system_clock::now());
   return preverify_ok;
