@@ -262,10 +262,7 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   for (const auto& run : runs) {
     if (!run.ok()) return static_cast<int>(exit_code_for(run.failure->error.kind));
   }
-  for (const auto& check : checks) {
-    if (!check.ok) return static_cast<int>(ExitCode::check_failed);
-  }
-  return static_cast<int>(ExitCode::ok);
+  return static_cast<int>(http::all_passed(checks) ? ExitCode::ok : ExitCode::check_failed);
 }
 
 }  // namespace

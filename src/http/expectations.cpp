@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "reqscope/util/duration.hpp"
 
 namespace reqscope::http {
@@ -31,6 +33,10 @@ std::vector<Check> evaluate(const TraceResult& trace, const Expectations& expect
                                   ok ? "<=" : ">", *expectations.max_ttfb_ms)});
   }
   return checks;
+}
+
+bool all_passed(const std::vector<Check>& checks) {
+  return std::all_of(checks.begin(), checks.end(), [](const Check& c) { return c.ok; });
 }
 
 }  // namespace reqscope::http

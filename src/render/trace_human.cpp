@@ -32,8 +32,7 @@ std::string verdict_line(const http::TraceResult& trace, const std::vector<http:
            trace.failure->phase + " phase after " + format_ms(util::to_ms(trace.total));
   }
   const auto& last = trace.hops.back();
-  const bool checks_ok =
-      std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+  const bool checks_ok = http::all_passed(checks);
   const bool status_checked =
       std::any_of(checks.begin(), checks.end(), [](const auto& c) { return c.name == "status"; });
   std::string word = style.bold(style.green("OK"));
@@ -59,8 +58,7 @@ std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs,
                                 const Style& style) {
   const auto failed = static_cast<std::size_t>(
       std::count_if(runs.begin(), runs.end(), [](const http::TraceResult& r) { return !r.ok(); }));
-  const bool checks_ok =
-      std::all_of(checks.begin(), checks.end(), [](const auto& c) { return c.ok; });
+  const bool checks_ok = http::all_passed(checks);
   std::string word = style.bold(style.green("OK"));
   if (runs.size() < requested_runs) {
     word = style.bold(style.yellow("INTERRUPTED"));

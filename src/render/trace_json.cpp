@@ -133,8 +133,7 @@ Json trace_document(const std::vector<http::TraceResult>& runs,
                     const std::vector<http::Check>& checks, std::size_t requested_runs,
                     bool show_secrets) {
   Json document = {{"schema", kTraceSchema}};
-  const bool checks_ok =
-      std::all_of(checks.begin(), checks.end(), [](const http::Check& c) { return c.ok; });
+  const bool checks_ok = http::all_passed(checks);
   if (requested_runs <= 1) {
     const Json trace = trace_json(runs.front(), show_secrets);
     for (const auto& [key, value] : trace.items())

@@ -27,4 +27,7 @@ struct Check {
 // hop's time to first byte. A failed trace yields no checks.
 std::vector<Check> evaluate(const TraceResult& trace, const Expectations& expectations);
 
+// True when every check passed (and when there are none).
+bool all_passed(const std::vector<Check>& checks);
+
 }  // namespace reqscope::http
