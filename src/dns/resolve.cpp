@@ -286,8 +286,11 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
     resolution.addresses = connect_order(addresses, options.family);
     resolution.duration = Clock::now() - started;
     if (resolution.addresses.empty()) {
-      resolution.queries.push_back(
-          {host, options.family == Family::ipv6 ? "AAAA" : "A", "NODATA", "", {}, {}});
+      // A source without queries still shows which question found nothing.
+      if (resolution.queries.empty()) {
+        resolution.queries.push_back(
+            {host, options.family == Family::ipv6 ? "AAAA" : "A", "NODATA", "", {}, {}});
+      }
       if (partial != nullptr) *partial = resolution;
       return tl::unexpected(resolution_error(resolution));
     }
@@ -365,14 +368,7 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
       addresses.push_back(answer.address);
     resolution.queries.push_back(std::move(query->query));
   }
-  resolution.source = "dns";
-  resolution.addresses = connect_order(addresses, options.family);
-  resolution.duration = Clock::now() - started;
-  if (resolution.addresses.empty()) {
-    if (partial != nullptr) *partial = resolution;
-    return tl::unexpected(resolution_error(resolution));
-  }
-  return resolution;
+  return finish("dns", addresses);
 }
 
 }  // namespace reqscope::dns

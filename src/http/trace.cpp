@@ -259,7 +259,7 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
             phase};
   }
   if (phase == "connect") {
-    const std::string result = hop.attempts.empty() ? "timeout" : hop.attempts.back().result;
+    const std::string& result = hop.attempts.back().result;
     std::string tried;
     for (const auto& a : hop.attempts) {
       tried += (tried.empty() ? "" : ", ") + a.address + " " + a.result;
@@ -279,8 +279,8 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
     }
     return {
         {"connect_timeout",
-         "connect: no answer from " + host + " port " + std::to_string(hop.connect_port) +
-             (tried.empty() ? "" : " (" + tried + ")"),
+         "connect: no answer from " + host + " port " + std::to_string(hop.connect_port) + " (" +
+             tried + ")",
          "a firewall may be dropping packets, or the host is down; raise --timeout to wait longer"},
         phase};
   }
@@ -311,6 +311,39 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
                protocol_hint(code)},
               phase};
   }
+}
+
+// Where a hop's addresses come from: --resolve for HOST:PORT first, then an
+// earlier lookup of the same host in this trace ("cached"), then a fresh lookup,
+// which is remembered. On failure `partial` holds what was seen.
+Result<dns::Resolution> resolve_hop(const TraceOptions& options,
+                                    std::map<std::string, dns::Resolution>& resolved,
+                                    const std::string& host, std::uint16_t port,
+                                    nanoseconds time_left, dns::Resolution& partial) {
+  const auto rule =
+      std::find_if(options.resolve_overrides.begin(), options.resolve_overrides.end(),
+                   [&](const ResolveOverride& r) { return r.host == host && r.port == port; });
+  if (rule != options.resolve_overrides.end()) {
+    partial.host = host;
+    partial.source = "override";
+    partial.addresses = dns::connect_order(rule->addresses, options.family);
+    if (partial.addresses.empty()) {
+      return fail("dns_nodata", "--resolve gives no address of the requested family for " + host,
+                  "drop -4/-6 or add an address of that family");
+    }
+    return partial;
+  }
+  if (auto cached = resolved.find(host); cached != resolved.end()) {
+    auto resolution = cached->second;
+    if (resolution.source != "literal") resolution.source = "cached";
+    resolution.queries.clear();
+    resolution.duration = nanoseconds(0);
+    return resolution;
+  }
+  auto fresh = dns::resolve(
+      host, {options.family, time_left, options.hosts_path, options.dns_servers}, &partial);
+  if (fresh) resolved[host] = *fresh;
+  return fresh;
 }
 
 Headers without_credentials(const Headers& headers) {
@@ -411,48 +444,17 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
       }
     }
 
-    dns::Resolution resolution;
-    if (auto cached = state.resolved.find(connect_host); cached != state.resolved.end()) {
-      resolution = cached->second;
-      if (resolution.source != "literal") resolution.source = "cached";
-      resolution.queries.clear();
-      resolution.duration = nanoseconds(0);
-    } else {
-      const auto override_rule =
-          std::find_if(options_.resolve_overrides.begin(), options_.resolve_overrides.end(),
-                       [&](const ResolveOverride& r) {
-                         return r.host == connect_host && r.port == connect_port;
-                       });
-      if (override_rule != options_.resolve_overrides.end()) {
-        resolution.host = connect_host;
-        resolution.source = "override";
-        resolution.addresses = dns::connect_order(override_rule->addresses, options_.family);
-      } else {
-        dns::Resolution partial;
-        auto resolved = dns::resolve(
-            connect_host,
-            {options_.family, deadline - Clock::now(), options_.hosts_path, options_.dns_servers},
-            &partial);
-        if (!resolved) {
-          hop.dns = partial;
-          hop.phases = compute_phases({partial.duration, {}, {}, {}, {}, {}});
-          result.hops.push_back(std::move(hop));
-          result.failure = TraceFailure{resolved.error(), "dns"};
-          break;
-        }
-        resolution = std::move(*resolved);
-      }
-      if (resolution.addresses.empty()) {
-        hop.dns = resolution;
-        result.hops.push_back(std::move(hop));
-        result.failure = TraceFailure{
-            {"dns_nodata", "--resolve gives no address of the requested family for " + connect_host,
-             "drop -4/-6 or add an address of that family"},
-            "dns"};
-        break;
-      }
-      state.resolved[connect_host] = resolution;
+    dns::Resolution partial;
+    auto resolved = resolve_hop(options_, state.resolved, connect_host, connect_port,
+                                deadline - Clock::now(), partial);
+    if (!resolved) {
+      hop.dns = partial;
+      hop.phases = compute_phases({partial.duration, {}, {}, {}, {}, {}});
+      result.hops.push_back(std::move(hop));
+      result.failure = TraceFailure{resolved.error(), "dns"};
+      break;
     }
+    const dns::Resolution& resolution = *resolved;
     hop.dns = resolution;
 
     // libcurl never resolves an IP literal, so only names need a RESOLVE entry.
