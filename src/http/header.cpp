@@ -20,6 +20,10 @@ bool is_token_char(char c) {
 
 }  // namespace
 
+bool is_token(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
+}
+
 Result<Header> parse_header_line(std::string_view line) {
   if (line.size() > kMaxHeaderLineLength) {
     return fail("bad_header", "header " + util::quote(line) + " is longer than " +
@@ -31,7 +35,7 @@ Result<Header> parse_header_line(std::string_view line) {
                 "write headers as 'Name: value'");
   }
   const auto name = line.substr(0, colon);
-  if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+  if (!is_token(name)) {
     return fail("bad_header", "invalid header name " + util::quote(name),
                 "header names are letters, digits and !#$%&'*+-.^_`|~, with no spaces");
   }

@@ -17,6 +17,9 @@ struct Header {
 
 using Headers = std::vector<Header>;
 
+// Whether `text` is a non-empty RFC 9110 token: what a method or header name may be.
+bool is_token(std::string_view text);
+
 // Parses a request header given on the command line as "Name: value".
 // "Name:" (empty value) is kept: it removes a header libcurl would add.
 // The name must be an RFC 9110 token; the value may not hold CR, LF or NUL.
