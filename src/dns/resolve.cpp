@@ -327,9 +327,7 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   }
   Channel channel(raw_channel);
   if (!options.servers.empty()) {
-    std::string csv;
-    for (const auto& server : options.servers)
-      csv += (csv.empty() ? "" : ",") + server;
+    const auto csv = util::join(options.servers, ",");
     const int set_status = ares_set_servers_ports_csv(channel.get(), csv.c_str());
     if (set_status != ARES_SUCCESS) {
       return fail("bad_option", "--dns-server: c-ares rejected " + util::quote(csv) + ": " +

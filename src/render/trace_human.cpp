@@ -79,9 +79,7 @@ std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs,
 
 std::string dns_line(const dns::Resolution& dns, const Style& style) {
   const auto* arrow = style.arrow();
-  std::string addresses;
-  for (const auto& a : dns.addresses)
-    addresses += (addresses.empty() ? "" : ", ") + a;
+  const auto addresses = util::join(dns.addresses, ", ");
   if (dns.source == "literal") return "IP literal, no lookup";
   if (dns.source == "cached")
     return fmt::format("{} {} {} (cached from an earlier lookup)", dns.host, arrow, addresses);
@@ -156,9 +154,7 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop,
                        t.alpn.empty() ? "none" : t.alpn);
     out += fmt::format("           leaf {}\n           issuer {}\n", util::printable(t.subject),
                        util::printable(t.issuer));
-    std::string sans;
-    for (const auto& s : t.sans)
-      sans += (sans.empty() ? "" : ", ") + s;
+    const auto sans = util::join(t.sans, ", ");
     if (!sans.empty()) out += fmt::format("           SANs {}\n", util::printable(sans));
     out += fmt::format("           expires {} ({} days left)\n", t.not_after, t.days_left);
     out += fmt::format("           verify {}\n",

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include "reqscope/util/text.hpp"
+
 namespace reqscope::tls {
 
 void PkeyDeleter::operator()(EVP_PKEY* key) const {
@@ -90,9 +92,7 @@ Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
   EVP_PKEY* signing_key = issuer != nullptr ? issuer->key.get() : key.get();
   X509_set_issuer_name(certificate.get(), X509_get_subject_name(issuer_certificate));
 
-  std::string san_list;
-  for (const auto& san : request.sans)
-    san_list += (san_list.empty() ? "" : ",") + san;
+  const auto san_list = util::join(request.sans, ",");
   X509* cert = certificate.get();
   if (!san_list.empty() &&
       !add_extension(cert, issuer_certificate, NID_subject_alt_name, san_list)) {

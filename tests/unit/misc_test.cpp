@@ -19,6 +19,12 @@ TEST_CASE("every error kind maps to its documented exit code", "[errors]") {
   CHECK(static_cast<int>(ExitCode::internal) == 4);
 }
 
+TEST_CASE("join puts the separator between parts only", "[text]") {
+  CHECK(util::join({}, ", ").empty());
+  CHECK(util::join({"a"}, ", ") == "a");
+  CHECK(util::join({"a", "", "c"}, ",") == "a,,c");
+}
+
 TEST_CASE("quoted values are bounded and escaped", "[text]") {
   CHECK(util::quote("abc") == "'abc'");
   CHECK(util::quote("a'b") == "'a\\'b'");
