@@ -1,7 +1,5 @@
 #include "reqscope/render/trace_json.hpp"
 
-#include <algorithm>
-
 #include "reqscope/http/repeat.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/time_format.hpp"
