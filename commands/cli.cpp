@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 
@@ -68,6 +69,25 @@ int report_error(const GlobalOptions& global, const std::string& command, const 
     std::fprintf(stderr, "%s\n", line.c_str());
   }
   return static_cast<int>(exit_code_for(error.kind));
+}
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int) {
+  g_interrupted = true;
+}
+
+}  // namespace
+
+std::atomic<bool>& interrupted() {
+  return g_interrupted;
+}
+
+void catch_interrupt(bool enable) {
+  g_interrupted = false;
+  std::signal(SIGINT, enable ? on_interrupt : SIG_DFL);
 }
 
 void print_stdout(const std::string& text) {

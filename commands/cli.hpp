@@ -1,6 +1,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -43,8 +44,17 @@ int report_error(const GlobalOptions& global, const std::string& command, const 
 // Writes a JSON document or human text to stdout.
 void print_stdout(const std::string& text);
 
+// Ctrl-C for commands that stop cleanly and report partial results:
+// catch_interrupt(true) makes SIGINT set interrupted() instead of killing the
+// process; catch_interrupt(false) restores the default.
+std::atomic<bool>& interrupted();
+void catch_interrupt(bool enable);
+// The exit code of a command stopped by Ctrl-C, as for any process killed by SIGINT.
+inline constexpr int kInterruptedExit = 130;
+
 void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_demo(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner);
 
 }  // namespace reqscope::cli

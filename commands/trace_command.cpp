@@ -50,13 +50,6 @@ struct TraceArgs {
   bool reuse = false;
 };
 
-std::atomic<bool> g_interrupted{false};
-constexpr int kInterruptedExit = 128 + SIGINT;
-
-extern "C" void on_interrupt(int) {
-  g_interrupted = true;
-}
-
 Result<std::string> read_body(const std::string& data) {
   if (data.empty() || data.front() != '@') return data;
   const auto path = data.substr(1);
@@ -191,7 +184,7 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
 // Waits between runs in short slices, so Ctrl-C does not wait out a long --interval.
 void sleep_unless_interrupted(std::chrono::nanoseconds duration) {
   const auto until = std::chrono::steady_clock::now() + duration;
-  while (!g_interrupted && std::chrono::steady_clock::now() < until) {
+  while (!interrupted() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
         until - std::chrono::steady_clock::now(), std::chrono::milliseconds(50)));
   }
@@ -204,21 +197,20 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   // A single trace dies with Ctrl-C like any command; a series stops and
   // reports the runs it finished.
   const bool series = plan->repeat > 1;
-  g_interrupted = false;
   if (series) {
-    std::signal(SIGINT, on_interrupt);
-    plan->options.cancel = &g_interrupted;
+    catch_interrupt(true);
+    plan->options.cancel = &interrupted();
   }
   const bool progress = series && isatty(STDERR_FILENO) == 1;
   http::Tracer tracer(plan->options);
   std::vector<http::TraceResult> runs;
   std::vector<http::Check> checks;
-  for (long i = 0; i < plan->repeat && !g_interrupted; ++i) {
+  for (long i = 0; i < plan->repeat && !interrupted(); ++i) {
     if (i > 0) sleep_unless_interrupted(plan->interval);
-    if (g_interrupted) break;
+    if (interrupted()) break;
     if (progress) std::fprintf(stderr, "\rrun %ld/%ld ", i + 1, plan->repeat);
     auto run = tracer.run(plan->url, args.reuse);
-    if (g_interrupted) break;
+    if (interrupted()) break;
     runs.push_back(std::move(run));
     for (auto check : http::evaluate(runs.back(), plan->expectations)) {
       if (series) check.detail = "run " + std::to_string(i + 1) + ": " + check.detail;
@@ -226,12 +218,12 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
     }
   }
   if (progress) std::fputs("\r\x1b[K", stderr);
-  if (series) std::signal(SIGINT, SIG_DFL);
+  if (series) catch_interrupt(false);
   if (runs.empty()) {
     std::raise(SIGINT);
     return static_cast<int>(ExitCode::internal);
   }
-  if (g_interrupted) {
+  if (interrupted()) {
     std::fprintf(stderr, "reqscope trace: interrupted; showing the %zu completed run(s) of %ld\n",
                  runs.size(), plan->repeat);
   }
@@ -248,7 +240,7 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   }
 
   // Like any command stopped by Ctrl-C, an interrupted series exits 128 + SIGINT.
-  if (g_interrupted) return kInterruptedExit;
+  if (interrupted()) return kInterruptedExit;
   for (const auto& run : runs) {
     if (!run.ok()) return static_cast<int>(exit_code_for(run.failure->error.kind));
   }

@@ -4,14 +4,13 @@
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
-#include <poll.h>
 
 #include <algorithm>
 #include <fstream>
 #include <memory>
-#include <mutex>
 #include <sstream>
 
+#include "ares_channel.hpp"
 #include "reqscope/dns/hosts_file.hpp"
 #include "reqscope/util/ip.hpp"
 #include "reqscope/util/number.hpp"
@@ -22,15 +21,6 @@ namespace reqscope::dns {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-struct ChannelDeleter {
-  void operator()(ares_channeldata* channel) const { ares_destroy(channel); }
-};
-using Channel = std::unique_ptr<ares_channeldata, ChannelDeleter>;
-
-struct AresDataDeleter {
-  void operator()(void* data) const { ares_free_data(data); }
-};
 
 struct HostentDeleter {
   void operator()(hostent* h) const { ares_free_hostent(h); }
@@ -45,20 +35,6 @@ std::string read_file(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-void init_library_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { ares_library_init(ARES_LIB_INIT_ALL); });
-}
-
-std::string format_server(const ares_addr_port_node& node) {
-  char text[INET6_ADDRSTRLEN] = {};
-  inet_ntop(node.family, &node.addr, text, sizeof text);
-  const int port = node.udp_port != 0 ? node.udp_port : 53;
-  const std::string host =
-      node.family == AF_INET6 ? "[" + std::string(text) + "]" : std::string(text);
-  return host + ":" + std::to_string(port);
 }
 
 struct PendingQuery {
@@ -102,48 +78,6 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int 
     query.status = "FORMERR";
   } else if (query.answers.empty()) {
     query.status = "NODATA";
-  }
-}
-
-// Drives c-ares until every query finished or the deadline passed.
-void run_until_done(ares_channel channel, const std::vector<std::unique_ptr<PendingQuery>>& queries,
-                    Clock::time_point deadline) {
-  const auto all_done = [&] {
-    return std::all_of(queries.begin(), queries.end(), [](const auto& q) { return q->done; });
-  };
-  while (!all_done()) {
-    const auto now = Clock::now();
-    if (now >= deadline) {
-      ares_cancel(channel);
-      break;
-    }
-    ares_socket_t sockets[ARES_GETSOCK_MAXNUM];
-    const int bits = ares_getsock(channel, sockets, ARES_GETSOCK_MAXNUM);
-    std::vector<pollfd> fds;
-    for (int i = 0; i < ARES_GETSOCK_MAXNUM; ++i) {
-      short events = 0;
-      if (ARES_GETSOCK_READABLE(bits, i)) events |= POLLIN;
-      if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
-      if (events != 0) fds.push_back({sockets[i], events, 0});
-    }
-    timeval max_wait{};
-    const auto remaining = std::chrono::duration_cast<std::chrono::microseconds>(deadline - now);
-    max_wait.tv_sec = static_cast<time_t>(remaining.count() / 1000000);
-    max_wait.tv_usec = static_cast<suseconds_t>(remaining.count() % 1000000);
-    timeval wait_buffer{};
-    const timeval* wait = ares_timeout(channel, &max_wait, &wait_buffer);
-    const int wait_ms = static_cast<int>(wait->tv_sec * 1000 + (wait->tv_usec + 999) / 1000);
-    const int ready = poll(fds.data(), fds.size(), wait_ms);
-    if (ready <= 0) {
-      ares_process_fd(channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-      continue;
-    }
-    for (const auto& fd : fds) {
-      const bool readable = (fd.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
-      const bool writable = (fd.revents & POLLOUT) != 0;
-      ares_process_fd(channel, readable ? fd.fd : ARES_SOCKET_BAD,
-                      writable ? fd.fd : ARES_SOCKET_BAD);
-    }
   }
 }
 
@@ -197,17 +131,17 @@ Error resolution_error(const Resolution& resolution) {
 
 }  // namespace
 
-Result<std::string> parse_dns_server(std::string_view text) {
+Result<ServerAddress> parse_server_address(std::string_view text, std::string_view option) {
   const auto bad = [&](const std::string& why) {
-    return fail("bad_option", "--dns-server value " + util::quote(text) + ": " + why,
+    return fail("bad_option", std::string(option) + " value " + util::quote(text) + ": " + why,
                 "write an IP address with an optional port, e.g. 127.0.0.1:5353 or [::1]:53");
   };
-  std::string address;
+  ServerAddress result;
   std::string_view port_text;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
     if (close == std::string_view::npos) return bad("unclosed '['");
-    address = std::string(text.substr(1, close - 1));
+    result.ip = std::string(text.substr(1, close - 1));
     const auto rest = text.substr(close + 1);
     if (!rest.empty()) {
       if (rest.front() != ':' || rest.size() == 1) return bad("expected ':PORT' after ']'");
@@ -215,20 +149,28 @@ Result<std::string> parse_dns_server(std::string_view text) {
     }
   } else if (std::count(text.begin(), text.end(), ':') == 1) {
     const auto colon = text.find(':');
-    address = std::string(text.substr(0, colon));
+    result.ip = std::string(text.substr(0, colon));
     port_text = text.substr(colon + 1);
     if (port_text.empty()) return bad("empty port after ':'");
   } else {
-    address = std::string(text);
+    result.ip = std::string(text);
   }
-  if (!util::is_ip_literal(address)) return bad("not an IP address");
-  int port = 53;
+  if (!util::is_ip_literal(result.ip)) return bad("not an IP address");
   if (!port_text.empty()) {
-    auto parsed = util::parse_integer(port_text, 1, 65535, "--dns-server port");
+    auto parsed = util::parse_integer(port_text, 1, 65535, option);
     if (!parsed) return bad("port " + util::quote(port_text) + " is not from 1 to 65535");
-    port = static_cast<int>(*parsed);
+    result.port = static_cast<int>(*parsed);
   }
-  return (is_ipv6(address) ? "[" + address + "]" : address) + ":" + std::to_string(port);
+  return result;
+}
+
+std::string format_server_address(const ServerAddress& address) {
+  return (is_ipv6(address.ip) ? "[" + address.ip + "]" : address.ip) + ":" +
+         std::to_string(address.port);
+}
+
+Result<std::string> parse_dns_server(std::string_view text) {
+  return parse_server_address(text, "--dns-server").map(format_server_address);
 }
 
 std::string status_name(int ares_status) {
@@ -307,41 +249,11 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
       return finish("localhost", {"::1", "127.0.0.1"});
   }
 
-  init_library_once();
-  ares_options ares_opts{};
-  ares_opts.timeout = 2000;
-  ares_opts.tries = 2;
-  // Hand SERVFAIL and REFUSED answers back instead of reporting them as an
-  // unreachable server, so the diagnosis names what the server said.
-  ares_opts.flags = ARES_FLAG_NOCHECKRESP;
-  std::string lookups = "b";
-  ares_opts.lookups = lookups.data();
-  ares_channel raw_channel = nullptr;
-  const int init_status =
-      ares_init_options(&raw_channel, &ares_opts,
-                        ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_LOOKUPS | ARES_OPT_FLAGS);
-  if (init_status != ARES_SUCCESS) {
-    return fail("dns_error",
-                std::string("DNS: cannot initialise the resolver: ") + ares_strerror(init_status),
-                "check /etc/resolv.conf");
-  }
-  Channel channel(raw_channel);
-  if (!options.servers.empty()) {
-    const auto csv = util::join(options.servers, ",");
-    const int set_status = ares_set_servers_ports_csv(channel.get(), csv.c_str());
-    if (set_status != ARES_SUCCESS) {
-      return fail("bad_option", "--dns-server: c-ares rejected " + util::quote(csv) + ": " +
-                                    ares_strerror(set_status));
-    }
-  }
-
-  ares_addr_port_node* raw_servers = nullptr;
-  if (ares_get_servers_ports(channel.get(), &raw_servers) == ARES_SUCCESS) {
-    std::unique_ptr<ares_addr_port_node, AresDataDeleter> servers(raw_servers);
-    for (auto* node = servers.get(); node != nullptr; node = node->next) {
-      resolution.servers.push_back(format_server(*node));
-    }
-  }
+  ChannelOptions channel_options;
+  channel_options.servers = options.servers;
+  auto channel = make_channel(channel_options);
+  if (!channel) return tl::unexpected(channel.error());
+  resolution.servers = channel_servers(channel->get());
 
   std::vector<std::unique_ptr<PendingQuery>> pending;
   if (options.family != Family::ipv4) {
@@ -354,10 +266,15 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   }
   for (auto& query : pending) {
     query->started = Clock::now();
-    ares_search(channel.get(), host.c_str(), ns_c_in, query->query.type == "A" ? ns_t_a : ns_t_aaaa,
-                on_reply, query.get());
+    ares_search(channel->get(), host.c_str(), ns_c_in,
+                query->query.type == "A" ? ns_t_a : ns_t_aaaa, on_reply, query.get());
   }
-  run_until_done(channel.get(), pending, started + options.timeout);
+  run_until(
+      channel->get(),
+      [&] {
+        return std::all_of(pending.begin(), pending.end(), [](const auto& q) { return q->done; });
+      },
+      started + options.timeout);
 
   std::vector<std::string> addresses;
   for (auto& query : pending) {

@@ -11,12 +11,12 @@ constexpr std::array<std::string_view, 6> kUsageKinds = {
     "usage", "bad_url", "bad_header", "bad_duration", "bad_option", "bad_file",
 };
 
-constexpr std::array<std::string_view, 15> kNetworkKinds = {
-    "dns_nxdomain",    "dns_nodata",      "dns_timeout",
-    "dns_servfail",    "dns_refused",     "dns_error",
-    "connect_refused", "connect_timeout", "connect_unreachable",
-    "tls_handshake",   "tls_verify",      "http_protocol",
-    "timeout",         "network",         "too_many_redirects",
+constexpr std::array<std::string_view, 18> kNetworkKinds = {
+    "dns_nxdomain",  "dns_nodata",         "dns_timeout",     "dns_servfail",
+    "dns_refused",   "dns_error",          "dns_malformed",   "dns_loop",
+    "dns_limit",     "connect_refused",    "connect_timeout", "connect_unreachable",
+    "tls_handshake", "tls_verify",         "http_protocol",   "timeout",
+    "network",       "too_many_redirects",
 };
 
 template <std::size_t N>

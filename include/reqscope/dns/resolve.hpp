@@ -47,6 +47,18 @@ struct ResolveOptions {
   std::vector<std::string> servers;
 };
 
+struct ServerAddress {
+  std::string ip;  // without brackets
+  int port = 53;
+};
+
+// Parses "IP" or "IP:PORT" ("[IPv6]:PORT"); errors are kind "bad_option" and
+// name `option`.
+Result<ServerAddress> parse_server_address(std::string_view text, std::string_view option);
+
+// "IP:PORT", IPv6 in brackets: the form c-ares and ResolveOptions::servers take.
+std::string format_server_address(const ServerAddress& address);
+
 // Parses a --dns-server value, "IP" or "IP:PORT" ("[IPv6]:PORT"), into the
 // "IP:PORT" form ResolveOptions::servers takes; errors are kind "bad_option".
 Result<std::string> parse_dns_server(std::string_view text);

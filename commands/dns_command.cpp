@@ -1,0 +1,194 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "cli.hpp"
+#include "reqscope/dns/lookup.hpp"
+#include "reqscope/dns/name.hpp"
+#include "reqscope/dns/resolve.hpp"
+#include "reqscope/dns/walk.hpp"
+#include "reqscope/render/dns_human.hpp"
+#include "reqscope/render/dns_json.hpp"
+#include "reqscope/render/trace_json.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::cli {
+
+namespace {
+
+struct DnsArgs {
+  std::string name;
+  std::vector<std::string> types;
+  std::vector<std::string> servers;
+  std::string reverse;
+  bool tcp = false;
+  bool trace = false;
+  std::vector<std::string> roots;
+};
+
+struct Plan {
+  std::string name;
+  std::vector<std::uint16_t> types;
+  std::chrono::nanoseconds timeout{0};
+};
+
+Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
+  Plan plan;
+  if (!args.reverse.empty()) {
+    if (!args.name.empty()) {
+      return fail("bad_option", "give a NAME or -x ADDRESS, not both",
+                  "-x looks up the PTR name of the address itself");
+    }
+    auto name = dns::reverse_name(args.reverse);
+    if (!name) return tl::unexpected(name.error());
+    plan.name = *name;
+  } else {
+    if (args.name.empty()) {
+      return fail("usage", "reqscope dns needs a NAME (or -x ADDRESS)",
+                  "e.g. reqscope dns example.com");
+    }
+    auto name = dns::validate_name(args.name);
+    if (!name) return tl::unexpected(name.error());
+    plan.name = *name;
+  }
+  for (const auto& text : args.types) {
+    const auto code = dns::type_code(text);
+    if (!code || *code == dns::type::opt) {
+      return fail("bad_option", "--type value " + util::quote(text) + " is not a record type",
+                  "use A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, SRV or PTR");
+    }
+    plan.types.push_back(*code);
+  }
+  if (plan.types.empty()) {
+    if (!args.reverse.empty()) {
+      plan.types = {dns::type::ptr};
+    } else if (args.trace) {
+      plan.types = {dns::type::a};
+    } else {
+      plan.types = {dns::type::a, dns::type::aaaa};
+    }
+  }
+  if (args.trace && plan.types.size() > 1) {
+    return fail("bad_option", "--trace walks one record type at a time",
+                "give a single --type, or run the walk once per type");
+  }
+  if (args.trace && !args.servers.empty()) {
+    return fail("bad_option", "--server and --trace exclude each other",
+                "--trace asks the root and the servers it refers to; --root changes the root");
+  }
+  if (!args.trace && !args.roots.empty()) {
+    return fail("bad_option", "--root only applies with --trace", "add --trace");
+  }
+  auto timeout = timeout_of(global);
+  if (!timeout) return tl::unexpected(timeout.error());
+  plan.timeout = *timeout;
+  return plan;
+}
+
+// Exit 0 when some asked type was found, 1 when the name or the records do
+// not exist, 3 when no server gave an answer.
+int lookup_exit_code(const dns::Lookup& lookup) {
+  if (const auto error = dns::lookup_error(lookup)) {
+    return static_cast<int>(exit_code_for(error->kind));
+  }
+  const bool found = std::any_of(lookup.lookups.begin(), lookup.lookups.end(),
+                                 [](const auto& query) { return query.outcome == "answer"; });
+  return static_cast<int>(found ? ExitCode::ok : ExitCode::check_failed);
+}
+
+int run_stub(const DnsArgs& args, const Plan& plan, const GlobalOptions& global) {
+  dns::LookupOptions options;
+  for (const auto& text : args.servers) {
+    auto server = dns::parse_server_address(text, "--server");
+    if (!server) return report_error(global, "dns", server.error());
+    options.servers.push_back(dns::format_server_address(*server));
+  }
+  options.tcp = args.tcp;
+  options.timeout = plan.timeout;
+  options.cancel = &interrupted();
+  auto lookup = dns::lookup(plan.name, plan.types, options);
+  if (!lookup) return report_error(global, "dns", lookup.error());
+  const bool stopped = interrupted();
+  if (global.json) {
+    auto document = render::lookup_document(*lookup);
+    if (stopped) document["interrupted"] = true;
+    print_stdout(document.dump(2) + "\n");
+  } else {
+    print_stdout(render::render_lookup(
+        *lookup, {style_for(global), global.verbose, global.show_secrets, global.explain}));
+  }
+  if (stopped) return kInterruptedExit;
+  return lookup_exit_code(*lookup);
+}
+
+int run_walk(const DnsArgs& args, const Plan& plan, const GlobalOptions& global) {
+  dns::WalkOptions options;
+  if (!args.roots.empty()) {
+    auto roots = dns::parse_roots(args.roots);
+    if (!roots) return report_error(global, "dns", roots.error());
+    options.roots = roots->first;
+    options.port = roots->second;
+  }
+  options.timeout = plan.timeout;
+  options.tcp = args.tcp;
+  options.cancel = &interrupted();
+  const bool progress = !global.json && isatty(STDERR_FILENO) == 1;
+  if (progress) {
+    options.on_step = [](const dns::WalkStep& step) {
+      std::fprintf(stderr, "\r\x1b[K%s %s ...", step.zone.c_str(), step.kind.c_str());
+    };
+  }
+  dns::Walker walker(options);
+  const auto walk = walker.walk(plan.name, plan.types.front());
+  if (progress) std::fputs("\r\x1b[K", stderr);
+  if (global.json) {
+    print_stdout(render::walk_document(walk).dump(2) + "\n");
+  } else {
+    print_stdout(render::render_walk(
+        walk, {style_for(global), global.verbose, global.show_secrets, global.explain}));
+  }
+  if (walk.error) {
+    if (walk.error->kind == "interrupted") return kInterruptedExit;
+    return static_cast<int>(exit_code_for(walk.error->kind));
+  }
+  const bool found = !walk.answers.empty() && walk.answers.back().type == walk.type;
+  return static_cast<int>(found ? ExitCode::ok : ExitCode::check_failed);
+}
+
+int run_dns(const DnsArgs& args, const GlobalOptions& global) {
+  auto plan = make_plan(args, global);
+  if (!plan) return report_error(global, "dns", plan.error());
+  // Ctrl-C stops the lookup or walk and shows what was learned so far.
+  catch_interrupt(true);
+  const int code = args.trace ? run_walk(args, *plan, global) : run_stub(args, *plan, global);
+  catch_interrupt(false);
+  return code;
+}
+
+}  // namespace
+
+void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner) {
+  auto args = std::make_shared<DnsArgs>();
+  auto* cmd = app.add_subcommand("dns", "Look up a name, or walk the DNS from the root");
+  cmd->footer(kGlobalFooter);
+  cmd->add_option("name", args->name, "The domain name to look up")->type_name("NAME");
+  cmd->add_option("-t,--type", args->types,
+                  "Record type: A AAAA CNAME MX TXT NS SOA CAA SRV PTR (repeatable)")
+      ->type_name("TYPE")
+      ->allow_extra_args(false);
+  cmd->add_option("-s,--server", args->servers, "Ask this server, not resolv.conf's (repeatable)")
+      ->type_name("IP[:PORT]")
+      ->allow_extra_args(false);
+  cmd->add_option("-x,--reverse", args->reverse, "Reverse lookup: the PTR record of ADDRESS")
+      ->type_name("ADDRESS");
+  cmd->add_flag("--tcp", args->tcp, "Query over TCP instead of UDP");
+  cmd->add_flag("--trace", args->trace, "Walk from the root, each referral shown");
+  cmd->add_option("--root", args->roots, "With --trace: start at this server (repeatable)")
+      ->type_name("IP[:PORT]")
+      ->allow_extra_args(false);
+  cmd->callback(
+      [args, &global, &runner] { runner = [args, &global] { return run_dns(*args, global); }; });
+}
+
+}  // namespace reqscope::cli

@@ -1,0 +1,81 @@
+#include "reqscope/dns/exchange.hpp"
+
+#include "ares_channel.hpp"
+
+namespace reqscope::dns {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Pending {
+  Exchange* result;
+  bool done = false;
+};
+
+void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int alen) {
+  auto* pending = static_cast<Pending*>(arg);
+  pending->done = true;
+  auto& result = *pending->result;
+  if (status == ARES_SUCCESS && abuf != nullptr && alen >= 0) {
+    auto parsed = parse_message({abuf, static_cast<std::size_t>(alen)});
+    if (parsed) {
+      result.status = "answered";
+      result.reply = std::move(*parsed);
+    } else {
+      result.status = "malformed";
+      result.error = parsed.error().message;
+    }
+    return;
+  }
+  switch (status) {
+    case ARES_ETIMEOUT:
+    case ARES_ECANCELLED:
+      result.status = "timeout";
+      result.error = "no reply";
+      break;
+    case ARES_ECONNREFUSED:
+      result.status = "refused";
+      result.error = "nothing answers DNS there (connection refused)";
+      break;
+    default:
+      result.status = "error";
+      result.error = ares_strerror(status);
+  }
+}
+
+}  // namespace
+
+Exchange exchange(const std::vector<std::uint8_t>& query, const ExchangeOptions& options) {
+  Exchange result;
+  result.server = options.server;
+  result.transport = options.tcp ? "tcp" : "udp";
+  ChannelOptions channel_options;
+  channel_options.flags = ARES_FLAG_IGNTC | (options.tcp ? ARES_FLAG_USEVC : 0);
+  channel_options.timeout = options.timeout;
+  channel_options.tries = 1;
+  channel_options.servers = {options.server};
+  auto channel = make_channel(channel_options);
+  if (!channel) {
+    result.status = "error";
+    result.error = channel.error().message;
+    return result;
+  }
+  const auto started = Clock::now();
+  Pending pending{&result};
+  ares_send(channel->get(), query.data(), static_cast<int>(query.size()), on_reply, &pending);
+  // A margin over the c-ares timeout, so c-ares reports the timeout itself.
+  run_until(
+      channel->get(),
+      [&] { return pending.done || (options.cancel != nullptr && options.cancel->load()); },
+      started + options.timeout * 2);
+  if (!pending.done) {
+    ares_cancel(channel->get());
+    result.status = "timeout";
+    result.error = options.cancel != nullptr && options.cancel->load() ? "interrupted" : "no reply";
+  }
+  result.duration = Clock::now() - started;
+  return result;
+}
+
+}  // namespace reqscope::dns

@@ -1,0 +1,170 @@
+#include "reqscope/dns/lookup.hpp"
+
+#include <algorithm>
+
+#include "ares_channel.hpp"
+#include "reqscope/dns/answer.hpp"
+
+namespace reqscope::dns {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The per-server wait: long enough for a distant resolver, short enough that
+// a dead first server leaves time for the next one.
+constexpr std::chrono::milliseconds kServerTimeout{2000};
+
+// Whether the stub should give up on this server and ask the next one.
+bool try_next_server(const Exchange& attempt) {
+  if (attempt.status != "answered") return true;
+  const auto rcode = attempt.reply->header.rcode;
+  return rcode != rcode::noerror && rcode != rcode::nxdomain;
+}
+
+void classify_failure(TypeLookup& result) {
+  const auto& last = result.attempts.back();
+  std::string why;
+  if (last.status == "answered") {
+    const auto rcode = last.reply->header.rcode;
+    result.outcome = rcode == rcode::refused    ? "refused"
+                     : rcode == rcode::servfail ? "servfail"
+                                                : "error";
+    why = last.server + " answered " + rcode_name(rcode) +
+          (rcode == rcode::servfail  ? ": it could not get an answer from the authoritative servers"
+           : rcode == rcode::refused ? ": it does not serve this client or this name"
+                                     : "");
+  } else {
+    result.outcome = last.status == "timeout" || last.status == "refused" ? last.status : "error";
+    why = last.status == "timeout"
+              ? "no reply from " + last.server + " in " +
+                    std::to_string(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(last.duration)
+                            .count()) +
+                    " ms"
+          : last.status == "refused"
+              ? "nothing answers DNS at " + last.server + " (connection refused)"
+              : last.server + ": " + last.error;
+  }
+  const auto servers = result.attempts.size();
+  result.explanation = servers > 1 ? "every server failed; the last: " + why : why;
+}
+
+void classify_answer(TypeLookup& result) {
+  const auto& reply = *result.attempts.back().reply;
+  const auto chain = follow_answer(reply.answers, result.name, result.type);
+  result.cnames = chain.cnames;
+  result.records = chain.records;
+  const auto asked = type_name(result.type);
+  if (reply.header.rcode == rcode::nxdomain) {
+    result.negative_ttl_s = negative_ttl(reply);
+    result.outcome = "nxdomain";
+    result.explanation = chain.final_name + " does not exist";
+    return;
+  }
+  if (!result.records.empty()) {
+    result.outcome = "answer";
+    return;
+  }
+  result.negative_ttl_s = negative_ttl(reply);
+  result.outcome = "nodata";
+  if (chain.loop) {
+    result.explanation = "the CNAME chain loops back to " + chain.final_name;
+  } else if (!chain.cnames.empty()) {
+    result.explanation = "the CNAME chain ends at " + chain.final_name + ", for which the server " +
+                         "gave no " + asked + " record (it may not serve that zone)";
+  } else {
+    result.explanation = chain.final_name + " exists but has no " + asked + " record";
+  }
+}
+
+TypeLookup lookup_type(const std::string& name, std::uint16_t type,
+                       const std::vector<std::string>& servers, const LookupOptions& options,
+                       Clock::time_point deadline) {
+  TypeLookup result;
+  result.name = name;
+  result.type = type;
+  const auto started = Clock::now();
+  const auto query = build_query(name, type, QueryFlags{});
+  for (const auto& server : servers) {
+    for (bool tcp = options.tcp;;) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      if (left.count() <= 0) break;
+      result.attempts.push_back(
+          exchange(query, {server, tcp, std::min(left, kServerTimeout), options.cancel}));
+      const auto& attempt = result.attempts.back();
+      if (tcp || attempt.status != "answered" || !attempt.reply->header.tc) break;
+      tcp = true;
+    }
+    if (result.attempts.empty() || !try_next_server(result.attempts.back())) break;
+    if (options.cancel != nullptr && options.cancel->load()) break;
+  }
+  result.duration = Clock::now() - started;
+  if (result.attempts.empty()) {
+    result.outcome = "timeout";
+    result.explanation = "the time limit ran out before a query could be sent";
+  } else if (try_next_server(result.attempts.back())) {
+    classify_failure(result);
+  } else {
+    classify_answer(result);
+  }
+  return result;
+}
+
+}  // namespace
+
+std::optional<Error> lookup_error(const Lookup& lookup) {
+  const TypeLookup* failed = nullptr;
+  for (const auto& query : lookup.lookups) {
+    if (query.outcome == "answer" || query.outcome == "nxdomain" || query.outcome == "nodata") {
+      return std::nullopt;
+    }
+    if (failed == nullptr) failed = &query;
+  }
+  if (failed == nullptr) return std::nullopt;
+  const std::string kind = failed->outcome == "servfail"  ? "dns_servfail"
+                           : failed->outcome == "refused" ? "dns_refused"
+                           : failed->outcome == "timeout" ? "dns_timeout"
+                                                          : "dns_error";
+  const std::string hint =
+      failed->outcome == "timeout"
+          ? "check that the server is reachable and serves DNS, or raise --timeout"
+      : failed->outcome == "refused"
+          ? "check the address and port, or ask another server with --server"
+          : "ask another server with --server, or walk from the root with --trace";
+  return Error{kind,
+               "DNS: " + failed->name + " " + type_name(failed->type) + ": " + failed->explanation,
+               hint};
+}
+
+const Message* TypeLookup::reply() const {
+  if (attempts.empty() || !attempts.back().reply) return nullptr;
+  return &*attempts.back().reply;
+}
+
+Result<Lookup> lookup(const std::string& name, const std::vector<std::uint16_t>& types,
+                      const LookupOptions& options) {
+  const auto started = Clock::now();
+  Lookup result;
+  result.name = name;
+  result.servers = options.servers;
+  if (result.servers.empty()) {
+    auto channel = make_channel({});
+    if (!channel) return tl::unexpected(channel.error());
+    result.servers = channel_servers(channel->get());
+    if (result.servers.empty()) {
+      return fail("dns_error", "DNS: no nameserver is configured in /etc/resolv.conf",
+                  "add a nameserver line, or ask one directly with --server");
+    }
+  }
+  const auto deadline = started + options.timeout;
+  for (const auto type : types) {
+    result.lookups.push_back(lookup_type(name, type, result.servers, options, deadline));
+    if (options.cancel != nullptr && options.cancel->load()) break;
+  }
+  result.duration = Clock::now() - started;
+  return result;
+}
+
+}  // namespace reqscope::dns

@@ -1,0 +1,331 @@
+#include "reqscope/dns/walk.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include "reqscope/dns/answer.hpp"
+#include "reqscope/dns/exchange.hpp"
+#include "reqscope/dns/name.hpp"
+#include "reqscope/dns/resolve.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::dns {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::vector<Record> concat(std::vector<Record> first, const std::vector<Record>& second) {
+  first.insert(first.end(), second.begin(), second.end());
+  return first;
+}
+
+// The address to reach a referral's server by: its glue, IPv4 first, and only
+// glue inside the zone of the server that gave it (in bailiwick), since any
+// server could otherwise redirect traffic for names it does not own.
+std::string glue_for(const Message& reply, const std::string& server_name,
+                     const std::string& zone) {
+  if (!is_within(server_name, zone)) return {};
+  for (const auto wanted : {type::a, type::aaaa}) {
+    for (const auto& record : reply.additionals) {
+      if (record.type == wanted && util::iequals(record.name, server_name)) return record.data;
+    }
+  }
+  return {};
+}
+
+// Classifies a reply to a non-recursive query sent to a server for `zone`.
+void classify(WalkStep& step, const Message& reply) {
+  step.flags = reply.header;
+  step.rcode = rcode_name(reply.header.rcode);
+  if (reply.header.rcode == rcode::nxdomain) {
+    step.kind = "nxdomain";
+    return;
+  }
+  if (reply.header.rcode != rcode::noerror) {
+    step.kind = "error";
+    step.note = "lame: the server answered " + step.rcode + " instead of speaking for " + step.zone;
+    return;
+  }
+  const auto chain = follow_answer(reply.answers, step.name, step.type, step.zone);
+  if (!chain.records.empty() || !chain.cnames.empty()) {
+    step.kind = "answer";
+    step.answers = concat(chain.cnames, chain.records);
+    if (chain.records.empty()) step.note = "CNAME to " + chain.final_name;
+    return;
+  }
+  const auto ns = std::find_if(reply.authorities.begin(), reply.authorities.end(),
+                               [](const Record& r) { return r.type == type::ns; });
+  if (ns != reply.authorities.end() && !reply.header.aa) {
+    const auto& child = ns->name;
+    if (!is_within(step.name, child) || !is_within(child, step.zone) ||
+        label_count(child) <= label_count(step.zone)) {
+      step.kind = "error";
+      step.note = "lame: a referral to " + child + ", which is not below " + step.zone;
+      return;
+    }
+    step.kind = "referral";
+    step.referral_zone = child;
+    int glued = 0;
+    for (const auto& record : reply.authorities) {
+      if (record.type != type::ns || !util::iequals(record.name, child)) continue;
+      ServerRef server{record.data, glue_for(reply, record.data, step.zone)};
+      if (!server.ip.empty()) ++glued;
+      step.referral.push_back(std::move(server));
+    }
+    step.note = glued == static_cast<int>(step.referral.size()) ? "glue for every server"
+                : glued == 0 ? "no glue: the server names must be resolved first"
+                             : "glue for " + std::to_string(glued) + " of " +
+                                   std::to_string(step.referral.size()) + " servers";
+    return;
+  }
+  const bool has_soa = std::any_of(reply.authorities.begin(), reply.authorities.end(),
+                                   [](const Record& r) { return r.type == type::soa; });
+  if (reply.header.aa || has_soa) {
+    step.kind = "nodata";
+    return;
+  }
+  step.kind = "error";
+  step.note = "lame: neither an answer nor a referral, and not authoritative";
+}
+
+}  // namespace
+
+std::vector<ServerRef> root_hints() {
+  std::vector<ServerRef> roots = {
+      {"a.root-servers.net", "198.41.0.4"},     {"b.root-servers.net", "170.247.170.2"},
+      {"c.root-servers.net", "192.33.4.12"},    {"d.root-servers.net", "199.7.91.13"},
+      {"e.root-servers.net", "192.203.230.10"}, {"f.root-servers.net", "192.5.5.241"},
+      {"g.root-servers.net", "192.112.36.4"},   {"h.root-servers.net", "198.97.190.53"},
+      {"i.root-servers.net", "192.36.148.17"},  {"j.root-servers.net", "192.58.128.30"},
+      {"k.root-servers.net", "193.0.14.129"},   {"l.root-servers.net", "199.7.83.42"},
+      {"m.root-servers.net", "202.12.27.33"},
+  };
+  // Start at a random root, as resolvers do, so the load is spread.
+  std::random_device random;
+  std::rotate(roots.begin(), roots.begin() + static_cast<long>(random() % roots.size()),
+              roots.end());
+  return roots;
+}
+
+Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std::string>& values) {
+  std::vector<ServerRef> roots;
+  int port = 0;
+  for (const auto& value : values) {
+    auto address = parse_server_address(value, "--root");
+    if (!address) return tl::unexpected(address.error());
+    if (port != 0 && address->port != port) {
+      return fail("bad_option",
+                  "--root value " + util::quote(value) + ": port " + std::to_string(address->port) +
+                      " differs from the first root's " + std::to_string(port),
+                  "the walk asks every server on the root's port, so all --root values share one");
+    }
+    port = address->port;
+    roots.push_back({address->ip, address->ip});
+  }
+  return std::make_pair(std::move(roots), port == 0 ? 53 : port);
+}
+
+struct Walker::State {
+  std::vector<WalkStep> steps;
+  std::vector<std::string> names;  // every name walked for, to catch CNAME loops
+  Clock::time_point deadline;
+};
+
+struct Walker::Outcome {
+  std::string rcode;
+  std::vector<Record> answers;
+  std::optional<Error> error;
+};
+
+Walker::Walker(WalkOptions options) : options_(std::move(options)) {}
+
+WalkResult Walker::walk(const std::string& name, std::uint16_t type) {
+  const auto started = Clock::now();
+  State state;
+  state.deadline = started + options_.timeout;
+  state.names.push_back(name);
+  auto outcome = resolve(state, name, type, 0);
+  WalkResult result;
+  result.name = name;
+  result.type = type;
+  result.rcode = outcome.rcode;
+  result.answers = std::move(outcome.answers);
+  result.error = std::move(outcome.error);
+  result.steps = std::move(state.steps);
+  result.duration = Clock::now() - started;
+  return result;
+}
+
+WalkStep Walker::ask(State& state, const ServerRef& server, const std::string& zone,
+                     const std::string& name, std::uint16_t type, int depth, bool tcp) {
+  WalkStep step;
+  step.depth = depth;
+  step.server = server.name;
+  step.server_ip = server.ip;
+  step.zone = zone;
+  step.name = name;
+  step.type = type;
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(state.deadline - Clock::now());
+  const ServerAddress address{server.ip, options_.port};
+  const auto query = build_query(name, type, {0, false, 1232});
+  const auto sent = exchange(
+      query, {format_server_address(address), tcp || options_.tcp,
+              std::max(std::chrono::milliseconds(1), std::min(left, options_.server_timeout)),
+              options_.cancel});
+  step.transport = sent.transport;
+  step.duration = sent.duration;
+  if (sent.status != "answered") {
+    step.kind = sent.status == "timeout" ? "timeout" : "error";
+    step.note = sent.error;
+  } else if (sent.reply->header.tc && sent.transport == "udp") {
+    step.flags = sent.reply->header;
+    step.rcode = rcode_name(sent.reply->header.rcode);
+    step.kind = "truncated";
+    step.note = "the reply did not fit in UDP (TC flag); asking again over TCP";
+  } else {
+    classify(step, *sent.reply);
+  }
+  return step;
+}
+
+std::optional<std::string> Walker::address_of(State& state, ServerRef& server,
+                                              const std::string& zone, int depth) {
+  if (is_within(server.name, zone)) {
+    WalkStep step;
+    step.depth = depth;
+    step.server = server.name;
+    step.zone = zone;
+    step.name = server.name;
+    step.type = type::a;
+    step.kind = "error";
+    step.note = "no glue for " + server.name + ", which lies inside " + zone +
+                " itself: it cannot be reached";
+    state.steps.push_back(step);
+    if (options_.on_step) options_.on_step(step);
+    return std::nullopt;
+  }
+  auto found = resolve(state, server.name, type::a, depth + 1);
+  for (const auto& record : found.answers) {
+    if (record.type != type::a) continue;
+    server.ip = record.data;
+    // Later walks through this zone reuse the address, as a resolver's cache would.
+    for (auto& cached : delegations_[zone]) {
+      if (util::iequals(cached.name, server.name)) cached.ip = server.ip;
+    }
+    return server.ip;
+  }
+  return std::nullopt;
+}
+
+Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint16_t type,
+                                int depth) {
+  if (depth > kMaxWalkDepth) {
+    return {{},
+            {},
+            Error{"dns_limit",
+                  "DNS walk for " + name + " nested deeper than " + std::to_string(kMaxWalkDepth) +
+                      " levels (CNAMEs and glueless delegations)",
+                  "the zones' delegations or CNAMEs need fixing"}};
+  }
+  std::string zone = ".";
+  std::vector<ServerRef> servers = options_.roots;
+  bool cached = false;
+  for (const auto& [known, known_servers] : delegations_) {
+    if (is_within(name, known) && label_count(known) > label_count(zone)) {
+      zone = known;
+      servers = known_servers;
+      cached = true;
+    }
+  }
+
+  while (true) {
+    bool moved = false;
+    bool all_timeouts = true;
+    std::vector<std::string> failures;
+    for (std::size_t i = 0; i < servers.size() && !moved; ++i) {
+      if (options_.cancel != nullptr && options_.cancel->load()) {
+        return {{}, {}, Error{"interrupted", "DNS walk interrupted", ""}};
+      }
+      if (static_cast<int>(state.steps.size()) >= kMaxWalkSteps) {
+        return {{},
+                {},
+                Error{"dns_limit",
+                      "DNS walk for " + name + " took more than " + std::to_string(kMaxWalkSteps) +
+                          " queries",
+                      "a referral loop or a long chain of lame servers; check the "
+                      "delegations of " +
+                          zone}};
+      }
+      if (Clock::now() >= state.deadline) {
+        return {
+            {},
+            {},
+            Error{"dns_timeout", "DNS walk for " + name + " ran out of time", "raise --timeout"}};
+      }
+      auto& server = servers[i];
+      if (server.ip.empty() && !address_of(state, server, zone, depth)) {
+        failures.push_back(server.name + ": no address");
+        all_timeouts = false;
+        continue;
+      }
+      auto step = ask(state, server, zone, name, type, depth, false);
+      if (step.kind == "truncated") {
+        step.from_cache = cached;
+        state.steps.push_back(step);
+        if (options_.on_step) options_.on_step(step);
+        step = ask(state, server, zone, name, type, depth, true);
+      }
+      step.from_cache = cached;
+      state.steps.push_back(step);
+      if (options_.on_step) options_.on_step(step);
+
+      if (step.kind == "nxdomain") return {step.rcode, {}, std::nullopt};
+      if (step.kind == "nodata") return {step.rcode, {}, std::nullopt};
+      if (step.kind == "answer") {
+        const auto chain = follow_answer(step.answers, name, type, zone);
+        if (!chain.records.empty()) return {step.rcode, step.answers, std::nullopt};
+        const auto seen =
+            std::any_of(state.names.begin(), state.names.end(),
+                        [&](const std::string& n) { return util::iequals(n, chain.final_name); });
+        if (chain.loop || seen) {
+          return {{},
+                  step.answers,
+                  Error{"dns_loop",
+                        "DNS: the CNAME chain of " + name + " loops back to " + chain.final_name,
+                        "the CNAME records need fixing"}};
+        }
+        state.names.push_back(chain.final_name);
+        auto rest = resolve(state, chain.final_name, type, depth + 1);
+        rest.answers = concat(chain.cnames, rest.answers);
+        return rest;
+      }
+      if (step.kind == "referral") {
+        zone = step.referral_zone;
+        servers = step.referral;
+        delegations_[zone] = servers;
+        cached = false;
+        moved = true;
+        continue;
+      }
+      if (step.kind != "timeout") all_timeouts = false;
+      failures.push_back(server.name + ": " + step.note);
+    }
+    if (moved) continue;
+    if (all_timeouts) {
+      return {{},
+              {},
+              Error{"dns_timeout",
+                    "DNS: no server for " + zone + " answered (" + util::join(failures, "; ") + ")",
+                    "the delegation of " + zone + " points at dead servers"}};
+    }
+    return {{},
+            {},
+            Error{"dns_servfail",
+                  "DNS: every server for " + zone + " failed (" + util::join(failures, "; ") + ")",
+                  "a lame delegation: the parent zone names servers that do not serve " + zone}};
+  }
+}
+
+}  // namespace reqscope::dns

@@ -1,0 +1,334 @@
+#include "reqscope/render/dns_human.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "reqscope/dns/name.hpp"
+#include "reqscope/util/duration.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::render {
+
+namespace {
+
+constexpr std::size_t kColumns = 80;
+
+std::string flags_text(const dns::Header& header) {
+  std::vector<std::string> set;
+  if (header.qr) set.emplace_back("qr");
+  if (header.aa) set.emplace_back("aa");
+  if (header.tc) set.emplace_back("tc");
+  if (header.rd) set.emplace_back("rd");
+  if (header.ra) set.emplace_back("ra");
+  if (header.ad) set.emplace_back("ad");
+  if (header.cd) set.emplace_back("cd");
+  return set.empty() ? "none" : util::join(set, " ");
+}
+
+// Record data wrapped after the record's columns; very long data (a large
+// TXT record) is cut unless verbose.
+std::string record_data(const std::string& data, const std::string& head, bool verbose) {
+  constexpr std::size_t kLongData = 240;
+  constexpr std::size_t kShownData = 200;
+  std::string shown = data;
+  if (!verbose && data.size() > kLongData) {
+    shown = data.substr(0, kShownData) +
+            fmt::format("... (+{} chars; -v shows all)", data.size() - kShownData);
+  }
+  return util::wrap(shown, kColumns, head, std::string(head.size(), ' '));
+}
+
+std::size_t name_width(const std::vector<dns::Record>& records) {
+  constexpr std::size_t kMaxNameWidth = 32;
+  std::size_t width = 0;
+  for (const auto& record : records)
+    width = std::max(width, record.name.size());
+  return std::min(width, kMaxNameWidth);
+}
+
+std::string record_line(const dns::Record& record, const std::string& prefix, std::size_t width,
+                        bool verbose) {
+  const auto head = fmt::format("{}{:<{}} {:>8} {:<5} ", prefix, record.name, width,
+                                std::to_string(record.ttl) + " s", dns::type_name(record.type));
+  return record_data(record.data, head, verbose);
+}
+
+std::string records_block(const char* label, const std::vector<dns::Record>& records,
+                          std::size_t width, bool verbose) {
+  std::string out;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    out += record_line(records[i], fmt::format("  {:<11} ", i == 0 ? label : ""), width, verbose);
+  }
+  return out;
+}
+
+std::string outcome_word(const std::string& outcome, const Style& style) {
+  if (outcome == "answer") return style.bold(style.green("OK"));
+  if (outcome == "nxdomain") return style.bold(style.yellow("NXDOMAIN"));
+  if (outcome == "nodata") return style.bold(style.yellow("NODATA"));
+  return style.bold(style.red("FAILED"));
+}
+
+std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
+  const auto took = fmt::format(" {} {}", style.dot(), format_ms(util::to_ms(lookup.duration)));
+  if (const auto error = dns::lookup_error(lookup)) {
+    return style.bold(style.red("FAILED")) + "  " + error->kind + took + "\n" +
+           util::wrap(util::printable(error->message), kColumns, "  ", "    ") +
+           util::wrap(util::printable(error->hint), kColumns, "  hint: ", "        ");
+  }
+  std::vector<std::string> found;
+  const dns::TypeLookup* negative = nullptr;
+  for (const auto& query : lookup.lookups) {
+    for (const auto& record : query.records) {
+      found.push_back(dns::type_name(record.type) + " " + record.data);
+    }
+    if (query.outcome != "answer" && negative == nullptr) negative = &query;
+  }
+  if (found.empty()) {
+    return outcome_word(negative->outcome, style) + "  " + negative->explanation + took + "\n";
+  }
+  const std::string list = util::join(found, ", ");
+  std::string line = style.bold(style.green("OK")) + "  " + lookup.name + "  " +
+                     (list.size() > 50 ? std::to_string(found.size()) + " records" : list) + took +
+                     "\n";
+  if (negative != nullptr) {
+    line += "    " + dns::type_name(negative->type) + ": " + negative->explanation + "\n";
+  }
+  return line;
+}
+
+// What one attempt came to, in a few words.
+std::string attempt_result(const dns::Exchange& attempt) {
+  if (attempt.reply) {
+    return attempt.reply->header.tc ? "truncated, retried over TCP"
+                                    : dns::rcode_name(attempt.reply->header.rcode);
+  }
+  if (attempt.status == "refused") return "connection refused";
+  if (attempt.status == "timeout") return "no reply";
+  return attempt.error;
+}
+
+std::string render_query(const dns::TypeLookup& query, const HumanOptions& options) {
+  const auto& style = options.style;
+  std::string out = style.bold(dns::type_name(query.type)) + "  " + query.name + "\n";
+  for (std::size_t i = 0; i + 1 < query.attempts.size(); ++i) {
+    const auto& attempt = query.attempts[i];
+    out += fmt::format("  {:<11} {} over {}, {}: {}\n", i == 0 ? "tried" : "", attempt.server,
+                       attempt.transport, format_ms(util::to_ms(attempt.duration)),
+                       attempt_result(attempt));
+  }
+  if (query.attempts.empty()) return out + "  " + query.explanation + "\n";
+  const auto& last = query.attempts.back();
+  out += fmt::format("  {:<11} {} over {}, {}\n", "server", last.server, last.transport,
+                     format_ms(util::to_ms(last.duration)));
+  if (!last.reply) {
+    return out + fmt::format("  {:<11} {}\n", "result", style.red(attempt_result(last)));
+  }
+  const auto& reply = *last.reply;
+  out += fmt::format("  {:<11} {} {} flags {}\n", "status", dns::rcode_name(reply.header.rcode),
+                     style.dot(), flags_text(reply.header));
+  if (!query.cnames.empty()) {
+    out += fmt::format("  {:<11} {}", "chain", query.name);
+    for (const auto& cname : query.cnames)
+      out += fmt::format(" {} {}", style.arrow(), cname.data);
+    out += "\n";
+  }
+  if (query.outcome != "answer") {
+    auto result = query.explanation;
+    if (query.negative_ttl_s) {
+      result += fmt::format(" (resolvers cache this for {} s)", *query.negative_ttl_s);
+    }
+    out += util::wrap(result, kColumns, fmt::format("  {:<11} ", "result"), std::string(14, ' '));
+  }
+  std::vector<dns::Record> all = reply.answers;
+  all.insert(all.end(), reply.authorities.begin(), reply.authorities.end());
+  all.insert(all.end(), reply.additionals.begin(), reply.additionals.end());
+  const auto width = name_width(all);
+  out += records_block("answer", reply.answers, width, options.verbose);
+  out += records_block("authority", reply.authorities, width, options.verbose);
+  out += records_block("additional", reply.additionals, width, options.verbose);
+  return out;
+}
+
+std::string explain_lookup(const dns::Lookup& lookup) {
+  std::string text =
+      "A stub lookup asks one recursive resolver (here " +
+      (lookup.servers.empty() ? std::string("the system's") : lookup.servers.front()) +
+      ") to find the answer for you, with the RD (recursion desired) flag set. The resolver "
+      "walks from the root down if it has nothing cached, and says so with RA (recursion "
+      "available). AA (authoritative answer) means the server asked owns the zone; a resolver "
+      "answering from its cache never sets it. Every record carries a TTL: how many seconds "
+      "anyone may keep it before asking again. NXDOMAIN means the name does not exist at all; "
+      "NODATA (NOERROR with an empty answer) means the name exists but has no record of that "
+      "type. Both are cached too, for the time the zone's SOA record allows. To see the walk "
+      "a resolver does, add --trace.";
+  return "\nWhat this shows\n" + util::wrap(text, kColumns, "  ", "  ");
+}
+
+std::string server_label(const std::string& name, const std::string& ip) {
+  if (ip.empty()) return name;
+  if (name == ip) return ip;
+  return name + " (" + ip + ")";
+}
+
+std::string step_detail(const dns::WalkStep& step, const Style& style) {
+  const auto* arrow = style.arrow();
+  if (step.kind == "referral") {
+    std::vector<std::string> servers;
+    for (const auto& server : step.referral) {
+      servers.push_back(server.ip.empty() ? server.name + " (no glue)"
+                                          : server.name + " " + server.ip);
+    }
+    return fmt::format("referral {} {}: {}", arrow, step.referral_zone, util::join(servers, ", "));
+  }
+  if (step.kind == "answer") {
+    std::vector<std::string> records;
+    for (const auto& record : step.answers) {
+      records.push_back(fmt::format("{} {} {} ({} s)", record.name, dns::type_name(record.type),
+                                    record.data, record.ttl));
+    }
+    const bool aa = step.flags && step.flags->aa;
+    return (aa ? "answer (authoritative): " : "answer: ") + util::join(records, "; ");
+  }
+  if (step.kind == "nxdomain") return "NXDOMAIN: " + step.name + " does not exist";
+  if (step.kind == "nodata") {
+    return "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
+  }
+  if (step.kind == "truncated") return style.yellow("truncated (TC): asking again over TCP");
+  if (step.kind == "timeout") return style.red("no reply: " + step.note);
+  return style.red(step.note);
+}
+
+// The first step that answered for the zone of each depth (root, TLD, ...).
+const dns::WalkStep* first_step_in(const dns::WalkResult& walk, int labels) {
+  const auto it = std::find_if(walk.steps.begin(), walk.steps.end(), [&](const auto& step) {
+    return step.depth == 0 && dns::label_count(step.zone) == labels && step.kind != "timeout" &&
+           step.kind != "error" && !step.server_ip.empty();
+  });
+  return it == walk.steps.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+std::string render_lookup(const dns::Lookup& lookup, const HumanOptions& options) {
+  std::string out = lookup_verdict(lookup, options.style);
+  for (const auto& query : lookup.lookups)
+    out += "\n" + render_query(query, options);
+  if (options.explain) out += explain_lookup(lookup);
+  return out;
+}
+
+std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Style& style,
+                              const std::string& indent) {
+  std::string out;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const auto& step = steps[i];
+    const std::string pad = indent + std::string(static_cast<std::size_t>(step.depth) * 2, ' ');
+    const std::string question = step.depth > 0 || i == 0 || steps[i - 1].name != step.name
+                                     ? fmt::format("  {} {}?", step.name, dns::type_name(step.type))
+                                     : std::string();
+    out += fmt::format("{}{:>2}  {:<14} {}  {} {}{}{}\n", pad, i + 1, step.zone,
+                       server_label(step.server, step.server_ip), step.transport,
+                       format_ms(util::to_ms(step.duration)), question,
+                       step.from_cache ? style.dim("  (cached delegation)") : "");
+    out += util::wrap(step_detail(step, style), kColumns, pad + "      ", pad + "        ");
+  }
+  return out;
+}
+
+std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options) {
+  const auto& style = options.style;
+  const auto took = format_ms(util::to_ms(walk.duration));
+  const auto queries =
+      std::to_string(walk.steps.size()) + (walk.steps.size() == 1 ? " query" : " queries");
+  std::string out;
+  if (walk.error) {
+    out += style.bold(style.red("FAILED")) + "  " + walk.error->kind + " after " + queries +
+           " in " + took + "\n";
+    out += util::wrap(util::printable(walk.error->message), kColumns, "  ", "    ");
+    if (!walk.error->hint.empty()) {
+      out += util::wrap(util::printable(walk.error->hint), kColumns, "  hint: ", "        ");
+    }
+  } else if (walk.rcode == "NXDOMAIN") {
+    out += style.bold(style.yellow("NXDOMAIN")) + "  " + walk.name + " does not exist " +
+           style.dot() + " " + queries + " in " + took + "\n";
+  } else if (walk.answers.empty() || walk.answers.back().type != walk.type) {
+    out += style.bold(style.yellow("NODATA")) + "  " + walk.name + " has no " +
+           dns::type_name(walk.type) + " record " + style.dot() + " " + queries + " in " + took +
+           "\n";
+  } else {
+    std::vector<std::string> data;
+    for (const auto& record : walk.answers) {
+      if (record.type == walk.type) data.push_back(record.data);
+    }
+    const auto list = util::join(data, ", ");
+    out += style.bold(style.green("OK")) + "  " + walk.name + " " + dns::type_name(walk.type) +
+           " " + (list.size() > 40 ? std::to_string(data.size()) + " records" : list) + " " +
+           style.dot() + " " + queries + " in " + took + "\n";
+  }
+  out += "\nWalk from the root\n" + render_walk_steps(walk.steps, style, "");
+  if (!walk.answers.empty()) {
+    out += "\nAnswer\n";
+    const auto width = name_width(walk.answers);
+    for (const auto& record : walk.answers) {
+      out += record_line(record, "  ", width, options.verbose);
+    }
+  }
+  if (options.explain) out += explain_walk(walk);
+  return out;
+}
+
+std::string explain_walk(const dns::WalkResult& walk) {
+  std::vector<std::string> paragraphs;
+  if (const auto* root = first_step_in(walk, 0)) {
+    paragraphs.push_back(
+        "A root server (here " + server_label(root->server, root->server_ip) +
+        ") knows only who runs each top-level domain. Asked for " + walk.name +
+        ", it did not answer but gave a referral: the names of the servers for " +
+        (root->kind == "referral" ? root->referral_zone : std::string("the next zone")) +
+        ". Resolvers know the root servers' addresses from a built-in list, the root hints.");
+  }
+  if (const auto* tld = first_step_in(walk, 1)) {
+    paragraphs.push_back(
+        "A TLD server (" + server_label(tld->server, tld->server_ip) + " for " + tld->zone +
+        ") knows which servers are authoritative for each domain registered under it" +
+        (tld->kind == "referral" ? ", and referred the walk to " + tld->referral_zone : "") + ".");
+  }
+  const auto glued = std::find_if(walk.steps.begin(), walk.steps.end(), [](const auto& step) {
+    return step.kind == "referral" && std::any_of(step.referral.begin(), step.referral.end(),
+                                                  [](const auto& s) { return !s.ip.empty(); });
+  });
+  if (glued != walk.steps.end()) {
+    const auto& server = *std::find_if(glued->referral.begin(), glued->referral.end(),
+                                       [](const auto& s) { return !s.ip.empty(); });
+    paragraphs.push_back(
+        "A referral names servers; glue gives their addresses in the same reply (" + server.name +
+        " is " + server.ip + "), so the walk need not look those names up first. " +
+        "Without glue (a glueless delegation) the resolver must resolve the server's name from "
+        "the root before it can continue.");
+  }
+  const auto answer = std::find_if(walk.steps.rbegin(), walk.steps.rend(), [](const auto& step) {
+    return step.kind == "answer" || step.kind == "nxdomain" || step.kind == "nodata";
+  });
+  if (answer != walk.steps.rend()) {
+    paragraphs.push_back("The authoritative server (" +
+                         server_label(answer->server, answer->server_ip) + " for " + answer->zone +
+                         ") holds the zone's records and answers with the AA flag: its word is "
+                         "final.");
+  }
+  if (!walk.answers.empty()) {
+    const auto& record = walk.answers.back();
+    paragraphs.push_back(
+        "TTL caching: the answer may be kept for " + std::to_string(record.ttl) +
+        " s, and each referral for its own TTL, so a resolver repeats this walk rarely: most "
+        "lookups are answered from its cache in well under a millisecond, and a changed record "
+        "takes up to its old TTL to be seen everywhere.");
+  }
+  std::string out = "\nWhat this walk shows\n";
+  for (const auto& paragraph : paragraphs)
+    out += util::wrap(paragraph, kColumns, "  ", "  ") + "\n";
+  return out;
+}
+
+}  // namespace reqscope::render
