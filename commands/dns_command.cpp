@@ -45,7 +45,7 @@ Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
     plan.name = *name;
   } else {
     if (args.name.empty()) {
-      return fail("usage", "reqscope dns needs a NAME (or -x ADDRESS)",
+      return fail("usage", "missing NAME to look up (or -x ADDRESS)",
                   "e.g. reqscope dns example.com");
     }
     auto name = dns::validate_name(args.name);
@@ -125,7 +125,7 @@ int run_stub(const DnsArgs& args, const Plan& plan, const GlobalOptions& global)
 int run_walk(const DnsArgs& args, const Plan& plan, const GlobalOptions& global) {
   dns::WalkOptions options;
   if (!args.roots.empty()) {
-    auto roots = dns::parse_roots(args.roots);
+    auto roots = dns::parse_roots(args.roots, "--root");
     if (!roots) return report_error(global, "dns", roots.error());
     options.roots = roots->first;
     options.port = roots->second;
@@ -173,8 +173,7 @@ void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto* cmd = app.add_subcommand("dns", "Look up a name, or walk the DNS from the root");
   cmd->footer(kGlobalFooter);
   cmd->add_option("name", args->name, "The domain name to look up")->type_name("NAME");
-  cmd->add_option("-t,--type", args->types,
-                  "Record type: A AAAA CNAME MX TXT NS SOA CAA SRV PTR (repeatable)")
+  cmd->add_option("-t,--type", args->types, "Record type: A AAAA MX TXT NS ... (repeatable)")
       ->type_name("TYPE")
       ->allow_extra_args(false);
   cmd->add_option("-s,--server", args->servers, "Ask this server, not resolv.conf's (repeatable)")

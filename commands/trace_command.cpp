@@ -38,6 +38,8 @@ struct TraceArgs {
   std::vector<std::string> resolve;
   std::vector<std::string> connect_to;
   std::vector<std::string> dns_servers;
+  bool dns_trace = false;
+  std::vector<std::string> dns_roots;
   bool insecure = false;
   std::string cacert;
   bool http1_1 = false;
@@ -129,6 +131,24 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
     auto server = dns::parse_dns_server(text);
     if (!server) return tl::unexpected(server.error());
     o.dns_servers.push_back(*server);
+  }
+  if (args.dns_trace && !args.dns_servers.empty()) {
+    return fail(
+        "bad_option", "--dns-server and --dns-trace exclude each other",
+        "--dns-trace asks the root and the servers it refers to; --dns-root changes the root");
+  }
+  if (!args.dns_trace && !args.dns_roots.empty()) {
+    return fail("bad_option", "--dns-root only applies with --dns-trace", "add --dns-trace");
+  }
+  if (args.dns_trace) {
+    dns::WalkOptions walk;
+    if (!args.dns_roots.empty()) {
+      auto roots = dns::parse_roots(args.dns_roots, "--dns-root");
+      if (!roots) return tl::unexpected(roots.error());
+      walk.roots = roots->first;
+      walk.port = roots->second;
+    }
+    o.dns_walk = walk;
   }
   o.insecure = args.insecure;
   if (!args.cacert.empty()) {
@@ -278,6 +298,10 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("HOST1:PORT1:HOST2:PORT2")
       ->allow_extra_args(false);
   cmd->add_option("--dns-server", args->dns_servers, "Ask this DNS server, not resolv.conf's")
+      ->type_name("IP[:PORT]")
+      ->allow_extra_args(false);
+  cmd->add_flag("--dns-trace", args->dns_trace, "Resolve by walking the DNS from the root");
+  cmd->add_option("--dns-root", args->dns_roots, "With --dns-trace: start at this root server")
       ->type_name("IP[:PORT]")
       ->allow_extra_args(false);
   cmd->add_flag("-k,--insecure", args->insecure, "Continue when the certificate does not verify");

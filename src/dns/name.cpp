@@ -24,8 +24,8 @@ bool is_name_character(char c) {
 Result<std::string> validate_name(std::string_view text) {
   const auto bad = [&](const std::string& why) {
     return fail("bad_option", "DNS name " + util::quote(text) + ": " + why,
-                "write a name such as www.example.com (letters, digits, '-', '_'; "
-                "internationalised names in their xn-- form)");
+                "use letters, digits, '-' and '_', e.g. www.example.com; "
+                "internationalised names in their xn-- form");
   };
   if (text == ".") return std::string(".");
   if (text.empty()) return bad("is empty");

@@ -286,4 +286,58 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   return finish("dns", addresses);
 }
 
+Result<Resolution> resolve_by_walk(const std::string& host, Family family,
+                                   const WalkOptions& options, Resolution* partial) {
+  const auto started = Clock::now();
+  Resolution resolution;
+  resolution.host = host;
+  resolution.source = util::is_ip_literal(host) ? "literal" : "walk";
+  std::vector<std::string> addresses;
+  if (util::is_ip_literal(host)) {
+    addresses.push_back(host);
+  } else {
+    Walker walker(options);
+    for (const auto type : {type::a, type::aaaa}) {
+      if ((type == type::a && family == Family::ipv6) ||
+          (type == type::aaaa && family == Family::ipv4)) {
+        continue;
+      }
+      auto walk = walker.walk(host, type);
+      Query query{host, type_name(type), "", "", {}, walk.duration};
+      for (const auto& record : walk.answers) {
+        if (record.type == type) {
+          query.answers.push_back({record.data, static_cast<int>(record.ttl)});
+          addresses.push_back(record.data);
+        } else if (record.type == type::cname) {
+          query.canonical_name = record.data;
+        }
+      }
+      query.status = walk.error                                         ? std::string("FAILED")
+                     : walk.rcode == "NOERROR" && query.answers.empty() ? std::string("NODATA")
+                                                                        : walk.rcode;
+      resolution.queries.push_back(std::move(query));
+      if (!walk.steps.empty() && !walk.steps.back().server_ip.empty()) {
+        resolution.servers = {format_server_address({walk.steps.back().server_ip, options.port})};
+      }
+      const auto error = walk.error;
+      const bool nxdomain = walk.rcode == "NXDOMAIN";
+      resolution.walks.push_back(std::move(walk));
+      if (error) {
+        resolution.duration = Clock::now() - started;
+        if (partial != nullptr) *partial = resolution;
+        return tl::unexpected(*error);
+      }
+      // A name that does not exist has no records of any type: no second walk.
+      if (nxdomain) break;
+    }
+  }
+  resolution.addresses = connect_order(addresses, family);
+  resolution.duration = Clock::now() - started;
+  if (resolution.addresses.empty()) {
+    if (partial != nullptr) *partial = resolution;
+    return tl::unexpected(resolution_error(resolution));
+  }
+  return resolution;
+}
+
 }  // namespace reqscope::dns

@@ -108,17 +108,19 @@ std::vector<ServerRef> root_hints() {
   return roots;
 }
 
-Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std::string>& values) {
+Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std::string>& values,
+                                                           std::string_view option) {
   std::vector<ServerRef> roots;
   int port = 0;
   for (const auto& value : values) {
-    auto address = parse_server_address(value, "--root");
+    auto address = parse_server_address(value, option);
     if (!address) return tl::unexpected(address.error());
     if (port != 0 && address->port != port) {
       return fail("bad_option",
-                  "--root value " + util::quote(value) + ": port " + std::to_string(address->port) +
-                      " differs from the first root's " + std::to_string(port),
-                  "the walk asks every server on the root's port, so all --root values share one");
+                  std::string(option) + " value " + util::quote(value) + ": port " +
+                      std::to_string(address->port) + " differs from the first root's " +
+                      std::to_string(port),
+                  "the walk asks every server on the root's port, so all roots share one");
     }
     port = address->port;
     roots.push_back({address->ip, address->ip});

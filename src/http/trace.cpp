@@ -340,8 +340,16 @@ Result<dns::Resolution> resolve_hop(const TraceOptions& options,
     resolution.duration = nanoseconds(0);
     return resolution;
   }
-  auto fresh = dns::resolve(
-      host, {options.family, time_left, options.hosts_path, options.dns_servers}, &partial);
+  auto fresh = [&] {
+    if (!options.dns_walk) {
+      return dns::resolve(
+          host, {options.family, time_left, options.hosts_path, options.dns_servers}, &partial);
+    }
+    auto walk_options = *options.dns_walk;
+    walk_options.timeout = time_left;
+    walk_options.cancel = options.cancel;
+    return dns::resolve_by_walk(host, options.family, walk_options, &partial);
+  }();
   if (fresh) resolved[host] = *fresh;
   return fresh;
 }

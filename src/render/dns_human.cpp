@@ -14,6 +14,10 @@ namespace {
 
 constexpr std::size_t kColumns = 80;
 
+std::string record_count(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " record" : " records");
+}
+
 std::string flags_text(const dns::Header& header) {
   std::vector<std::string> set;
   if (header.qr) set.emplace_back("qr");
@@ -26,17 +30,31 @@ std::string flags_text(const dns::Header& header) {
   return set.empty() ? "none" : util::join(set, " ");
 }
 
-// Record data wrapped after the record's columns; very long data (a large
-// TXT record) is cut unless verbose.
+// Record data wrapped after the record's columns, at a space when one is
+// near, otherwise mid-word (TXT data can be one long word); very long data
+// (a large TXT record) is cut unless verbose.
 std::string record_data(const std::string& data, const std::string& head, bool verbose) {
   constexpr std::size_t kLongData = 240;
-  constexpr std::size_t kShownData = 200;
-  std::string shown = data;
+  constexpr std::size_t kShownData = 160;
+  constexpr std::size_t kMinRoom = 24;
+  std::string_view rest = data;
+  std::string shortened;
   if (!verbose && data.size() > kLongData) {
-    shown = data.substr(0, kShownData) +
-            fmt::format("... (+{} chars; -v shows all)", data.size() - kShownData);
+    shortened = data.substr(0, kShownData) +
+                fmt::format("... (+{} chars; -v shows all)", data.size() - kShownData);
+    rest = shortened;
   }
-  return util::wrap(shown, kColumns, head, std::string(head.size(), ' '));
+  const std::size_t room = head.size() + kMinRoom < kColumns ? kColumns - head.size() : kMinRoom;
+  const std::string indent(head.size(), ' ');
+  std::string out = head;
+  while (rest.size() > room) {
+    auto cut = rest.rfind(' ', room);
+    if (cut == std::string_view::npos || cut < room / 2) cut = room;
+    out += std::string(rest.substr(0, cut)) + "\n" + indent;
+    rest.remove_prefix(cut);
+    if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  }
+  return out + std::string(rest) + "\n";
 }
 
 std::size_t name_width(const std::vector<dns::Record>& records) {
@@ -90,8 +108,7 @@ std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
   }
   const std::string list = util::join(found, ", ");
   std::string line = style.bold(style.green("OK")) + "  " + lookup.name + "  " +
-                     (list.size() > 50 ? std::to_string(found.size()) + " records" : list) + took +
-                     "\n";
+                     (list.size() > 50 ? record_count(found.size()) : list) + took + "\n";
   if (negative != nullptr) {
     line += "    " + dns::type_name(negative->type) + ": " + negative->explanation + "\n";
   }
@@ -172,32 +189,65 @@ std::string server_label(const std::string& name, const std::string& ip) {
   return name + " (" + ip + ")";
 }
 
-std::string step_detail(const dns::WalkStep& step, const Style& style) {
+// Joins items with ", " into lines of at most kColumns, breaking only between items.
+std::string fill(const std::vector<std::string>& items, const std::string& first,
+                 const std::string& rest) {
+  std::string out;
+  std::string line = first;
+  bool line_empty = true;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string item = items[i] + (i + 1 < items.size() ? "," : "");
+    if (!line_empty && line.size() + 1 + item.size() > kColumns) {
+      out += line + "\n";
+      line = rest;
+      line_empty = true;
+    }
+    line += (line_empty ? "" : " ") + item;
+    line_empty = false;
+  }
+  return out + line + "\n";
+}
+
+std::string step_detail(const dns::WalkStep& step, const Style& style, const std::string& first,
+                        const std::string& rest, bool verbose) {
   const auto* arrow = style.arrow();
   if (step.kind == "referral") {
-    std::vector<std::string> servers;
+    std::vector<std::string> items = {fmt::format("referral {} {}:", arrow, step.referral_zone)};
     for (const auto& server : step.referral) {
-      servers.push_back(server.ip.empty() ? server.name + " (no glue)"
-                                          : server.name + " " + server.ip);
+      items.push_back(server.ip.empty() ? server.name + " (no glue)"
+                                        : server.name + " (" + server.ip + ")");
     }
-    return fmt::format("referral {} {}: {}", arrow, step.referral_zone, util::join(servers, ", "));
+    // The colon item is no list member: drop the comma fill() would add after it.
+    auto text = fill(items, first, rest);
+    const auto colon = text.find(":,");
+    if (colon != std::string::npos) text.erase(colon + 1, 1);
+    return text;
   }
   if (step.kind == "answer") {
-    std::vector<std::string> records;
-    for (const auto& record : step.answers) {
-      records.push_back(fmt::format("{} {} {} ({} s)", record.name, dns::type_name(record.type),
-                                    record.data, record.ttl));
-    }
     const bool aa = step.flags && step.flags->aa;
-    return (aa ? "answer (authoritative): " : "answer: ") + util::join(records, "; ");
+    std::string out = first + (aa ? "answer (authoritative)" : "answer") + "\n";
+    for (const auto& record : step.answers) {
+      const auto head = fmt::format("{}{} {} {} ", rest, record.name,
+                                    std::to_string(record.ttl) + " s", dns::type_name(record.type));
+      out += record_data(record.data, head, verbose);
+    }
+    return out;
   }
-  if (step.kind == "nxdomain") return "NXDOMAIN: " + step.name + " does not exist";
-  if (step.kind == "nodata") {
-    return "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
+  std::string text;
+  if (step.kind == "nxdomain") {
+    text = "NXDOMAIN: " + step.name + " does not exist";
+  } else if (step.kind == "nodata") {
+    text = "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
+  } else if (step.kind == "truncated") {
+    text = style.yellow("truncated (TC): asking again over TCP");
+  } else if (step.kind == "timeout") {
+    text = style.red("no reply in " + format_ms(util::to_ms(step.duration)) +
+                     ": server dead, "
+                     "unreachable or filtered; trying the next one");
+  } else {
+    text = style.red(step.note);
   }
-  if (step.kind == "truncated") return style.yellow("truncated (TC): asking again over TCP");
-  if (step.kind == "timeout") return style.red("no reply: " + step.note);
-  return style.red(step.note);
+  return util::wrap(text, kColumns, first, rest);
 }
 
 // The first step that answered for the zone of each depth (root, TLD, ...).
@@ -220,19 +270,43 @@ std::string render_lookup(const dns::Lookup& lookup, const HumanOptions& options
 }
 
 std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Style& style,
-                              const std::string& indent) {
+                              const std::string& indent, bool verbose) {
+  constexpr std::size_t kMaxZoneWidth = 24;
+  constexpr std::size_t kMaxServerWidth = 40;
+  std::size_t zone_width = 4;
+  std::size_t server_width = 6;
+  for (const auto& step : steps) {
+    zone_width = std::max(zone_width, step.zone.size());
+    server_width = std::max(server_width, server_label(step.server, step.server_ip).size());
+  }
+  zone_width = std::min(zone_width, kMaxZoneWidth);
+  server_width = std::min(server_width, kMaxServerWidth);
   std::string out;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto& step = steps[i];
     const std::string pad = indent + std::string(static_cast<std::size_t>(step.depth) * 2, ' ');
-    const std::string question = step.depth > 0 || i == 0 || steps[i - 1].name != step.name
-                                     ? fmt::format("  {} {}?", step.name, dns::type_name(step.type))
-                                     : std::string();
-    out += fmt::format("{}{:>2}  {:<14} {}  {} {}{}{}\n", pad, i + 1, step.zone,
-                       server_label(step.server, step.server_ip), step.transport,
-                       format_ms(util::to_ms(step.duration)), question,
-                       step.from_cache ? style.dim("  (cached delegation)") : "");
-    out += util::wrap(step_detail(step, style), kColumns, pad + "      ", pad + "        ");
+    const bool new_question = i == 0 || steps[i - 1].name != step.name ||
+                              steps[i - 1].type != step.type || steps[i - 1].depth != step.depth;
+    if (new_question) {
+      std::vector<std::string> why;
+      if (i > 0 && steps[i - 1].depth > step.depth) {
+        why.emplace_back("continued");
+      } else if (step.depth > 0) {
+        const auto& referral = steps[i - 1].referral;
+        const bool glueless = std::any_of(referral.begin(), referral.end(), [&](const auto& s) {
+          return s.ip.empty() && util::iequals(s.name, step.name);
+        });
+        why.emplace_back(glueless ? "a server name without glue" : "the CNAME's target");
+      }
+      if (step.from_cache) why.push_back("cached: starts at " + step.zone);
+      out += pad + "    " + style.bold(step.name + " " + dns::type_name(step.type) + "?") +
+             (why.empty() ? "" : style.dim("  (" + util::join(why, "; ") + ")")) + "\n";
+    }
+    out += fmt::format("{}{:>2}  {:<{}}  {:<{}}  {}  {:>9}\n", pad, i + 1, step.zone, zone_width,
+                       server_label(step.server, step.server_ip), server_width,
+                       step.transport.empty() ? "   " : step.transport,
+                       format_ms(util::to_ms(step.duration)));
+    out += step_detail(step, style, pad + "      ", pad + "        ", verbose);
   }
   return out;
 }
@@ -264,10 +338,10 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
     }
     const auto list = util::join(data, ", ");
     out += style.bold(style.green("OK")) + "  " + walk.name + " " + dns::type_name(walk.type) +
-           " " + (list.size() > 40 ? std::to_string(data.size()) + " records" : list) + " " +
-           style.dot() + " " + queries + " in " + took + "\n";
+           " " + (list.size() > 40 ? record_count(data.size()) : list) + " " + style.dot() + " " +
+           queries + " in " + took + "\n";
   }
-  out += "\nWalk from the root\n" + render_walk_steps(walk.steps, style, "");
+  out += "\nWalk from the root\n" + render_walk_steps(walk.steps, style, "", options.verbose);
   if (!walk.answers.empty()) {
     out += "\nAnswer\n";
     const auto width = name_width(walk.answers);

@@ -115,16 +115,20 @@ Json lookup_document(const dns::Lookup& lookup) {
           {"error", error ? error_json(*error) : Json()}};
 }
 
-Json walk_document(const dns::WalkResult& walk) {
-  return {{"schema", kDnsSchema},
-          {"mode", "trace"},
-          {"name", walk.name},
+Json walk_json(const dns::WalkResult& walk) {
+  return {{"name", walk.name},
           {"type", dns::type_name(walk.type)},
           {"rcode", walk.rcode.empty() ? Json() : Json(walk.rcode)},
           {"answers", records_json(walk.answers)},
           {"steps", walk_steps_json(walk.steps)},
           {"total_ms", util::to_ms(walk.duration)},
           {"error", walk.error ? error_json(*walk.error) : Json()}};
+}
+
+Json walk_document(const dns::WalkResult& walk) {
+  Json document{{"schema", kDnsSchema}, {"mode", "trace"}};
+  document.update(walk_json(walk));
+  return document;
 }
 
 }  // namespace reqscope::render

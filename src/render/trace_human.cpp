@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "reqscope/http/repeat.hpp"
+#include "reqscope/render/dns_human.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -89,6 +90,15 @@ std::string dns_line(const dns::Resolution& dns, const Style& style) {
     return fmt::format("{} {} {} (localhost, RFC 6761)", dns.host, arrow, addresses);
   if (dns.source == "override")
     return fmt::format("{} {} {} (--resolve)", dns.host, arrow, addresses);
+  if (dns.source == "walk") {
+    std::string out = fmt::format("{} {} {} (walked from the root)", dns.host, arrow,
+                                  addresses.empty() ? "nothing" : addresses);
+    for (const auto& walk : dns.walks) {
+      out += "\n" + render_walk_steps(walk.steps, style, "           ", false);
+      out.pop_back();
+    }
+    return out;
+  }
   std::string out =
       fmt::format("{} {} {} via {}", dns.host, arrow, addresses.empty() ? "nothing" : addresses,
                   dns.servers.empty() ? "system resolver" : dns.servers.front());

@@ -1,6 +1,7 @@
 #include "reqscope/render/trace_json.hpp"
 
 #include "reqscope/http/repeat.hpp"
+#include "reqscope/render/dns_json.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/time_format.hpp"
 
@@ -30,9 +31,15 @@ Json dns_json(const dns::Resolution& resolution) {
                        {"answers", answers},
                        {"ms", util::to_ms(q.duration)}});
   }
-  return {{"host", resolution.host},           {"source", resolution.source},
-          {"servers", resolution.servers},     {"queries", queries},
-          {"addresses", resolution.addresses}, {"ms", util::to_ms(resolution.duration)}};
+  Json out{{"host", resolution.host},           {"source", resolution.source},
+           {"servers", resolution.servers},     {"queries", queries},
+           {"addresses", resolution.addresses}, {"ms", util::to_ms(resolution.duration)}};
+  if (resolution.source == "walk") {
+    out["walks"] = Json::array();
+    for (const auto& walk : resolution.walks)
+      out["walks"].push_back(walk_json(walk));
+  }
+  return out;
 }
 
 Json tls_json(const tls::Summary& tls) {

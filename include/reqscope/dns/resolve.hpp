@@ -5,6 +5,7 @@
 #include <string_view>
 #include <vector>
 
+#include "reqscope/dns/walk.hpp"
 #include "reqscope/error.hpp"
 
 namespace reqscope::dns {
@@ -30,11 +31,15 @@ struct Query {
 struct Resolution {
   std::string host;
   // "literal" (IP in the URL), "hosts" (/etc/hosts), "localhost" (RFC 6761),
-  // "override" (--resolve), "dns" (queries below), "cached" (earlier in this trace)
+  // "override" (--resolve), "dns" (queries below), "walk" (iterative from the
+  // root, `walks` below), "cached" (earlier in this trace)
   std::string source;
-  std::vector<std::string> servers;  // resolvers configured, first asked first ("ip:port")
+  // Resolvers configured, first asked first ("ip:port"); for source "walk", the
+  // authoritative server that gave the last answer.
+  std::vector<std::string> servers;
   std::vector<Query> queries;
   std::vector<std::string> addresses;  // in connect order (IPv6 and IPv4 interleaved, IPv6 first)
+  std::vector<WalkResult> walks;       // source "walk": A, then AAAA from the cached delegations
   std::chrono::nanoseconds duration{0};
 };
 
@@ -69,6 +74,13 @@ Result<std::string> parse_dns_server(std::string_view text);
 // dns_servfail, dns_refused, dns_error. On error, `partial` receives what was seen.
 Result<Resolution> resolve(const std::string& host, const ResolveOptions& options,
                            Resolution* partial = nullptr);
+
+// Resolves `host` by walking from the root (A, then AAAA, as `family` allows),
+// the second walk starting from the delegations the first one learned. An IP
+// literal needs no walk; /etc/hosts is not consulted, as with an explicit
+// server. Errors as resolve(), plus dns_loop and dns_limit.
+Result<Resolution> resolve_by_walk(const std::string& host, Family family,
+                                   const WalkOptions& options, Resolution* partial = nullptr);
 
 // Orders addresses for connecting: IPv6 and IPv4 interleaved, IPv6 first (RFC 8305),
 // keeping each family's own order and dropping families the options exclude.

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reqscope/dns/message.hpp"
@@ -23,9 +24,10 @@ struct ServerRef {
 // The 13 root servers' IPv4 addresses (IANA root hints).
 std::vector<ServerRef> root_hints();
 
-// Parses --root values ("IP" or "IP:PORT"); every value must use the same port.
-// Errors are kind "bad_option".
-Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std::string>& values);
+// Parses the values of a root option (`option`, e.g. "--root"), each "IP" or
+// "IP:PORT"; every value must use the same port. Errors are kind "bad_option".
+Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std::string>& values,
+                                                           std::string_view option);
 
 struct WalkOptions {
   std::vector<ServerRef> roots = root_hints();

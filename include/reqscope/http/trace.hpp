@@ -36,6 +36,8 @@ struct TraceOptions {
   std::chrono::nanoseconds timeout = std::chrono::seconds(30);
   std::string hosts_path = "/etc/hosts";
   std::vector<std::string> dns_servers;  // "IP:PORT"; empty: the system's resolvers
+  // Set: resolve by walking the DNS from these roots instead of asking a resolver.
+  std::optional<dns::WalkOptions> dns_walk;
   // When set and it becomes true, the transfer in flight stops with kind "interrupted".
   const std::atomic<bool>* cancel = nullptr;
 };

@@ -19,8 +19,9 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
 
 // The numbered steps of a walk, indented two columns more per sub-walk level;
 // `indent` starts every line (trace embeds them under its DNS line).
+// Long record data is shortened unless `verbose`.
 std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Style& style,
-                              const std::string& indent);
+                              const std::string& indent, bool verbose);
 
 // --explain: root, TLD and authoritative servers, referrals, glue and TTL
 // caching, told with this walk's own names.

@@ -14,6 +14,8 @@ inline constexpr const char* kDnsSchema = "reqscope.dns/1";
 nlohmann::ordered_json record_json(const dns::Record& record);
 nlohmann::ordered_json records_json(const std::vector<dns::Record>& records);
 nlohmann::ordered_json walk_steps_json(const std::vector<dns::WalkStep>& steps);
+// One walk: {"name","type","rcode","answers","steps","total_ms","error"}.
+nlohmann::ordered_json walk_json(const dns::WalkResult& walk);
 
 // `reqscope dns NAME --json`: {"schema","mode":"stub","name","servers","rcode",
 // "answers","queries":[...],"total_ms"}.
