@@ -34,8 +34,9 @@ std::string glue_for(const Message& reply, const std::string& server_name,
   return {};
 }
 
-// Classifies a reply to a non-recursive query sent to a server for `zone`.
-void classify(WalkStep& step, const Message& reply) {
+}  // namespace
+
+void classify_reply(WalkStep& step, const Message& reply) {
   step.flags = reply.header;
   step.rcode = rcode_name(reply.header.rcode);
   if (reply.header.rcode == rcode::nxdomain) {
@@ -88,8 +89,6 @@ void classify(WalkStep& step, const Message& reply) {
   step.kind = "error";
   step.note = "lame: neither an answer nor a referral, and not authoritative";
 }
-
-}  // namespace
 
 std::vector<ServerRef> root_hints() {
   std::vector<ServerRef> roots = {
@@ -187,7 +186,7 @@ WalkStep Walker::ask(State& state, const ServerRef& server, const std::string& z
     step.kind = "truncated";
     step.note = "the reply did not fit in UDP (TC flag); asking again over TCP";
   } else {
-    classify(step, *sent.reply);
+    classify_reply(step, *sent.reply);
   }
   return step;
 }

@@ -64,6 +64,14 @@ struct WalkStep {
   std::chrono::nanoseconds duration{0};
 };
 
+// Classifies a reply to the non-recursive query step.name/step.type sent to a
+// server for step.zone, setting kind, rcode, flags, and the answers or the
+// referral: "answer" (in-zone records, or a CNAME to follow), "referral" (NS of
+// a zone below step.zone and above the name, with in-bailiwick glue),
+// "nxdomain", "nodata", or "error" for a lame reply (an error rcode, a referral
+// that does not lead down, or neither answer nor referral without authority).
+void classify_reply(WalkStep& step, const Message& reply);
+
 struct WalkResult {
   std::string name;
   std::uint16_t type = 0;
