@@ -86,7 +86,7 @@ std::atomic<bool>& interrupted() {
 }
 
 void catch_interrupt(bool enable) {
-  g_interrupted = false;
+  if (enable) g_interrupted = false;
   std::signal(SIGINT, enable ? on_interrupt : SIG_DFL);
 }
 

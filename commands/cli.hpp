@@ -45,8 +45,9 @@ int report_error(const GlobalOptions& global, const std::string& command, const 
 void print_stdout(const std::string& text);
 
 // Ctrl-C for commands that stop cleanly and report partial results:
-// catch_interrupt(true) makes SIGINT set interrupted() instead of killing the
-// process; catch_interrupt(false) restores the default.
+// catch_interrupt(true) clears interrupted() and makes SIGINT set it instead of
+// killing the process; catch_interrupt(false) restores the default and leaves
+// interrupted() as it was, for the exit code.
 std::atomic<bool>& interrupted();
 void catch_interrupt(bool enable);
 // The exit code of a command stopped by Ctrl-C, as for any process killed by SIGINT.

@@ -3,8 +3,12 @@
 #include <optional>
 
 #include "cli.hpp"
+#include "reqscope/dns/walk.hpp"
 #include "reqscope/http/trace.hpp"
+#include "reqscope/lab/dns_server.hpp"
 #include "reqscope/lab/server.hpp"
+#include "reqscope/render/dns_human.hpp"
+#include "reqscope/render/dns_json.hpp"
 #include "reqscope/render/trace_human.hpp"
 #include "reqscope/render/trace_json.hpp"
 
@@ -29,6 +33,8 @@ int run_demo(const GlobalOptions& global) {
   tls_options.https = true;
   auto secure = lab::LabServer::start(tls_options);
   if (!secure) return report_error(global, "demo", secure.error());
+  auto names = lab::DnsLab::start();
+  if (!names) return report_error(global, "demo", names.error());
 
   const auto base = (*plain)->url();
   const std::vector<DemoStep> steps = {
@@ -47,8 +53,16 @@ int run_demo(const GlobalOptions& global) {
   };
 
   const auto style = style_for(global);
+  const auto step_count = steps.size() + 1;
+  const auto heading = [&](std::size_t index, const std::string& title, const std::string& lesson,
+                           const std::string& command) {
+    print_stdout(fmt::format(
+        "{}\n{}\n$ {}\n\n",
+        style.bold(fmt::format("== Step {} of {}: {} ==", index + 1, step_count, title)), lesson,
+        command));
+  };
   render::Json documents = render::Json::array();
-  // The exit code of the first step that failed, as `reqscope trace` would give it.
+  // The exit code of the first step that failed, as `reqscope trace` or `dns` would give it.
   std::optional<ExitCode> failed;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const auto& step = steps[i];
@@ -70,20 +84,43 @@ int run_demo(const GlobalOptions& global) {
                            {"trace", render::trace_json(result, global.show_secrets)}});
       continue;
     }
-    print_stdout(fmt::format(
-        "{}\n{}\n$ {}\n\n",
-        style.bold(fmt::format("== Step {} of {}: {} ==", i + 1, steps.size(), step.title)),
-        step.lesson, command));
+    heading(i, step.title, step.lesson, command);
     render::HumanOptions human{style, global.verbose, global.show_secrets, true};
     print_stdout(render::render_trace({result}, {}, 1, human) + "\n");
+  }
+
+  // The last step: where an address comes from, walked on a local DNS hierarchy.
+  dns::WalkOptions walk_options;
+  auto roots = dns::parse_roots({(*names)->root()}, "--root");
+  walk_options.roots = roots->first;
+  walk_options.port = roots->second;
+  walk_options.timeout = *timeout;
+  const auto walk = dns::Walker(walk_options).walk("www.demo.lab", dns::type::a);
+  if (walk.error && !failed) failed = exit_code_for(walk.error->kind);
+  const auto walk_command =
+      "reqscope dns www.demo.lab --trace --root " + (*names)->root() + " --explain";
+  const std::string walk_title = "DNS, from the root";
+  if (global.json) {
+    documents.push_back(
+        {{"title", walk_title}, {"command", walk_command}, {"dns", render::walk_json(walk)}});
+  } else {
+    heading(steps.size(), walk_title,
+            "Before any of this, a name becomes an address. A resolver asks a root\n"
+            "server, is referred to the TLD's servers, then to the domain's own:\n"
+            "here on a tiny hierarchy the demo runs on 127.53.1.x.",
+            walk_command);
+    render::HumanOptions human{style, global.verbose, global.show_secrets, true};
+    print_stdout(render::render_walk(walk, human) + "\n");
   }
   if (global.json) {
     print_stdout(
         render::Json{{"schema", "reqscope.demo/1"}, {"ok", !failed}, {"steps", documents}}.dump(2) +
         "\n");
   } else {
-    print_stdout(fmt::format("The lab ran at {} and {}.\nStart your own with `reqscope lab`.\n",
-                             base, (*secure)->url()));
+    print_stdout(
+        fmt::format("The lab ran at {} and {}, its DNS root at {}.\n"
+                    "Start your own with `reqscope lab` (add --dns for the DNS hierarchy).\n",
+                    base, (*secure)->url(), (*names)->root()));
   }
   return static_cast<int>(failed.value_or(ExitCode::ok));
 }

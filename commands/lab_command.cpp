@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli.hpp"
+#include "reqscope/lab/dns_server.hpp"
 #include "reqscope/lab/server.hpp"
 #include "reqscope/render/trace_json.hpp"
 #include "reqscope/util/ip.hpp"
@@ -18,6 +19,7 @@ struct LabArgs {
   bool https = false;
   std::string cert;
   std::string key;
+  bool dns = false;
 };
 
 int run_lab(const LabArgs& args, const GlobalOptions& global) {
@@ -50,17 +52,31 @@ int run_lab(const LabArgs& args, const GlobalOptions& global) {
                           args.key};
   auto server = lab::LabServer::start(options);
   if (!server) return report_error(global, "lab", server.error());
+  std::unique_ptr<lab::DnsLab> names;
+  if (args.dns) {
+    auto started = lab::DnsLab::start();
+    if (!started) return report_error(global, "lab", started.error());
+    names = std::move(*started);
+  }
 
   if (global.json) {
-    print_stdout(render::Json{{"url", (*server)->url()}}.dump() + "\n");
+    render::Json document{{"url", (*server)->url()}};
+    if (names) document["dns_root"] = names->root();
+    print_stdout(document.dump() + "\n");
   } else {
-    print_stdout((*server)->url() + "\n");
+    print_stdout((*server)->url() + "\n" + (names ? "dns-root " + names->root() + "\n" : ""));
   }
   if (global.explain) {
     std::fprintf(stderr,
                  "reqscope lab is serving; try `reqscope trace %s/delay/200 --explain`.\n"
                  "Endpoints are listed at / and in reqscope-lab(1). Ctrl-C stops it.\n",
                  (*server)->url().c_str());
+  }
+  if (global.explain && names) {
+    std::fprintf(stderr,
+                 "Its DNS hierarchy (root, lab., demo.lab.) answers on %s; try\n"
+                 "`reqscope dns www.demo.lab --trace --root %s --explain`.\n",
+                 names->root().c_str(), names->root().c_str());
   }
   int received = 0;
   sigwait(&stop_signals, &received);
@@ -83,6 +99,7 @@ void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("FILE");
   cmd->add_option("--key", args->key, "With --https, the PEM private key of --cert")
       ->type_name("FILE");
+  cmd->add_flag("--dns", args->dns, "Serve a demo DNS hierarchy on 127.53.1.x too");
   cmd->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_lab(*args, global); }; });
 }

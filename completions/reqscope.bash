@@ -16,15 +16,18 @@ _reqscope()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     fi
 
-    local commands="trace lab demo"
+    local commands="trace dns lab demo"
     local global_opts="--json --color --explain --timeout -v --verbose
         --show-secrets -h --help"
     local top_opts="--version"
     local trace_opts="-X --request -H --header -d --data -L --location
         --max-redirs -4 --ipv4 -6 --ipv6 --resolve --connect-to
-        --dns-server -k --insecure --cacert --http1.1 --http2 --expect-status
-        --max-total-ms --max-ttfb-ms --repeat --interval --reuse"
-    local lab_opts="--port --bind --https --cert --key"
+        --dns-server --dns-trace --dns-root -k --insecure --cacert --http1.1
+        --http2 --expect-status --max-total-ms --max-ttfb-ms --repeat --interval
+        --reuse"
+    local dns_opts="-t --type -s --server -x --reverse --tcp --trace --root"
+    local dns_types="A AAAA CNAME MX TXT NS SOA CAA SRV PTR"
+    local lab_opts="--port --bind --https --cert --key --dns"
     local demo_opts=""
 
     # Find the command, skipping global options and their values.
@@ -37,7 +40,7 @@ _reqscope()
         fi
         case $word in
             --color | --timeout) skip=1 ;;
-            trace | lab | demo)
+            trace | dns | lab | demo)
                 command=$word
                 break
                 ;;
@@ -88,6 +91,11 @@ _reqscope()
                 -- "$cur"))
             return
             ;;
+        -t | --type)
+            # Record types; any other is written TYPEnnn.
+            COMPREPLY=($(compgen -W "$dns_types" -- "${cur^^}"))
+            return
+            ;;
         --timeout | --interval)
             COMPREPLY=($(compgen -W "250ms 1s 5s 10s 30s 1m" -- "$cur"))
             return
@@ -98,8 +106,8 @@ _reqscope()
             return
             ;;
         -H | --header | --max-redirs | --resolve | --connect-to | \
-            --dns-server | --expect-status | --max-total-ms | --max-ttfb-ms | --repeat | \
-            --port)
+            --dns-server | --dns-root | --expect-status | --max-total-ms | --max-ttfb-ms | \
+            --repeat | --port | -s | --server | -x | --reverse | --root)
             return
             ;;
     esac
@@ -107,6 +115,7 @@ _reqscope()
     local opts
     case $command in
         trace) opts="$trace_opts $global_opts" ;;
+        dns) opts="$dns_opts $global_opts" ;;
         lab) opts="$lab_opts $global_opts" ;;
         demo) opts="$demo_opts $global_opts" ;;
         *) opts="$global_opts $top_opts" ;;
@@ -118,6 +127,11 @@ _reqscope()
     fi
     if [[ -z $command ]]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        return
+    fi
+    if [[ $command == dns ]]; then
+        # The NAME: offer the host names bash knows (from /etc/hosts).
+        COMPREPLY=($(compgen -A hostname -- "$cur"))
         return
     fi
     if [[ $command == trace ]]; then

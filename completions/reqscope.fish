@@ -4,7 +4,7 @@
 # `reqscope <command> --help'; a test checks them. The comment before each
 # line gives the option's spelling as --help prints it.
 
-set -l commands trace lab demo
+set -l commands trace dns lab demo
 
 # Completes a request body: @FILE, or @- for stdin.
 function __reqscope_data
@@ -21,6 +21,8 @@ complete -c reqscope -f
 # Commands
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a trace -d 'Trace one request end to end, phase by phase'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a dns -d 'Look up a name, or walk the DNS from the root'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
@@ -82,6 +84,12 @@ complete -c reqscope -n $trace -l connect-to -x \
 # --dns-server IP[:PORT]
 complete -c reqscope -n $trace -l dns-server -x \
     -d "Ask this DNS server, not resolv.conf's (repeatable)"
+# --dns-trace
+complete -c reqscope -n $trace -l dns-trace \
+    -d 'Resolve by walking the DNS from the root'
+# --dns-root IP[:PORT]
+complete -c reqscope -n $trace -l dns-root -x \
+    -d 'With --dns-trace: start at this root server (repeatable)'
 # -k, --insecure
 complete -c reqscope -n $trace -s k -l insecure \
     -d 'Continue when the certificate does not verify'
@@ -112,6 +120,27 @@ complete -c reqscope -n $trace -l interval -x -a '100ms 500ms 1s 5s' \
 complete -c reqscope -n $trace -l reuse \
     -d 'With --repeat, keep the connection and DNS answer between runs'
 
+# reqscope dns NAME
+set -l dns "__fish_seen_subcommand_from dns"
+complete -c reqscope -n $dns -a '(__fish_print_hostnames)' -d 'Domain name'
+# -t, --type TYPE
+complete -c reqscope -n $dns -s t -l type -x \
+    -a 'A AAAA CNAME MX TXT NS SOA CAA SRV PTR' \
+    -d 'Record type (repeatable; one with --trace)'
+# -s, --server IP[:PORT]
+complete -c reqscope -n $dns -s s -l server -x \
+    -d "Ask this server, not resolv.conf's (repeatable)"
+# -x, --reverse ADDRESS
+complete -c reqscope -n $dns -s x -l reverse -x \
+    -d 'Reverse lookup: the PTR record of ADDRESS'
+# --tcp
+complete -c reqscope -n $dns -l tcp -d 'Query over TCP instead of UDP'
+# --trace
+complete -c reqscope -n $dns -l trace -d 'Walk from the root, each referral shown'
+# --root IP[:PORT]
+complete -c reqscope -n $dns -l root -x \
+    -d 'With --trace: start at this server (repeatable)'
+
 # reqscope lab
 set -l lab "__fish_seen_subcommand_from lab"
 # --port PORT
@@ -129,5 +158,8 @@ complete -c reqscope -n $lab -l cert -r -F \
 # --key FILE
 complete -c reqscope -n $lab -l key -r -F \
     -d 'With --https, the PEM private key of --cert'
+# --dns
+complete -c reqscope -n $lab -l dns \
+    -d 'Also serve a DNS hierarchy on 127.53.1.x for dns --trace'
 
 # reqscope demo has only the global options.

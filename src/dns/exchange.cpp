@@ -36,7 +36,7 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int 
       break;
     case ARES_ECONNREFUSED:
       result.status = "refused";
-      result.error = "nothing answers DNS there (connection refused)";
+      result.error = kConnectionRefused;
       break;
     default:
       result.status = "error";

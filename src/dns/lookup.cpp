@@ -15,17 +15,32 @@ using Clock = std::chrono::steady_clock;
 // a dead first server leaves time for the next one.
 constexpr std::chrono::milliseconds kServerTimeout{2000};
 
+// A server that does not recurse answers a stub's question with a referral.
+const Record* referral_in(const Message& reply) {
+  if (reply.header.rcode != rcode::noerror || reply.header.aa || !reply.answers.empty()) {
+    return nullptr;
+  }
+  const auto ns = std::find_if(reply.authorities.begin(), reply.authorities.end(),
+                               [](const Record& r) { return r.type == type::ns; });
+  return ns == reply.authorities.end() ? nullptr : &*ns;
+}
+
 // Whether the stub should give up on this server and ask the next one.
 bool try_next_server(const Exchange& attempt) {
   if (attempt.status != "answered") return true;
   const auto rcode = attempt.reply->header.rcode;
-  return rcode != rcode::noerror && rcode != rcode::nxdomain;
+  return (rcode != rcode::noerror && rcode != rcode::nxdomain) ||
+         referral_in(*attempt.reply) != nullptr;
 }
 
 void classify_failure(TypeLookup& result) {
   const auto& last = result.attempts.back();
   std::string why;
-  if (last.status == "answered") {
+  if (last.status == "answered" && referral_in(*last.reply) != nullptr) {
+    result.outcome = "error";
+    why = last.server + " answered with a referral to " + referral_in(*last.reply)->name +
+          ": it does not recurse; ask a recursive resolver, or walk with --trace";
+  } else if (last.status == "answered") {
     const auto rcode = last.reply->header.rcode;
     result.outcome = rcode == rcode::refused    ? "refused"
                      : rcode == rcode::servfail ? "servfail"
@@ -115,6 +130,9 @@ TypeLookup lookup_type(const std::string& name, std::uint16_t type,
 }  // namespace
 
 std::optional<Error> lookup_error(const Lookup& lookup) {
+  if (lookup.interrupted) {
+    return Error{"interrupted", "DNS lookup of " + lookup.name + " interrupted", ""};
+  }
   const TypeLookup* failed = nullptr;
   for (const auto& query : lookup.lookups) {
     if (query.outcome == "answer" || query.outcome == "nxdomain" || query.outcome == "nodata") {
@@ -164,6 +182,7 @@ Result<Lookup> lookup(const std::string& name, const std::vector<std::uint16_t>&
     if (options.cancel != nullptr && options.cancel->load()) break;
   }
   result.duration = Clock::now() - started;
+  result.interrupted = options.cancel != nullptr && options.cancel->load();
   return result;
 }
 

@@ -181,8 +181,9 @@ std::string hex(std::span<const std::uint8_t> data) {
   return out;
 }
 
-// Reads one record's RDATA into presentation form. `rdata_end` bounds every
-// read, so a record can never consume its neighbour's bytes.
+// Reads one record's RDATA into presentation form. Names and fixed fields may
+// read past `rdata_end` (the reader only stops at the message's end); the
+// caller rejects a record whose data did not end exactly there.
 Result<std::string> read_rdata(Reader& reader, std::uint16_t record_type, std::size_t rdata_end) {
   const auto length = rdata_end - reader.offset();
   const auto expect_length = [&](std::size_t size) -> Result<void> {
@@ -308,6 +309,11 @@ Result<Record> read_record(Reader& reader, const std::string& what) {
   }
   auto data = read_rdata(reader, record.type, rdata_end);
   if (!data) return tl::unexpected(data.error());
+  if (reader.offset() > rdata_end) {
+    return reader.error(what + " (" + type_name(record.type) + ")",
+                        "has data longer than its RDLENGTH of " + std::to_string(*rdlength),
+                        rdata_end);
+  }
   if (reader.offset() != rdata_end) {
     return reader.error(
         what + " (" + type_name(record.type) + ")",
@@ -316,22 +322,6 @@ Result<Record> read_record(Reader& reader, const std::string& what) {
   }
   record.data = std::move(*data);
   return record;
-}
-
-void encode_name(std::string_view name, std::vector<std::uint8_t>& out) {
-  if (name != "." && !name.empty()) {
-    for (const auto label : util::split(name, '.')) {
-      if (label.empty()) continue;
-      out.push_back(static_cast<std::uint8_t>(label.size()));
-      out.insert(out.end(), label.begin(), label.end());
-    }
-  }
-  out.push_back(0);
-}
-
-void put_u16(std::vector<std::uint8_t>& out, std::uint16_t value) {
-  out.push_back(static_cast<std::uint8_t>(value >> 8));
-  out.push_back(static_cast<std::uint8_t>(value & 0xFF));
 }
 
 }  // namespace
@@ -413,29 +403,6 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
         reader.offset());
   }
   return message;
-}
-
-std::vector<std::uint8_t> build_query(std::string_view name, std::uint16_t query_type,
-                                      const QueryFlags& flags) {
-  std::vector<std::uint8_t> out;
-  put_u16(out, flags.id);
-  put_u16(out, flags.recursion_desired ? 0x0100 : 0x0000);
-  put_u16(out, 1);                                 // QDCOUNT
-  put_u16(out, 0);                                 // ANCOUNT
-  put_u16(out, 0);                                 // NSCOUNT
-  put_u16(out, flags.edns_udp_size != 0 ? 1 : 0);  // ARCOUNT
-  encode_name(name, out);
-  put_u16(out, query_type);
-  put_u16(out, 1);  // class IN
-  if (flags.edns_udp_size != 0) {
-    out.push_back(0);  // root owner name
-    put_u16(out, type::opt);
-    put_u16(out, flags.edns_udp_size);
-    put_u16(out, 0);  // extended RCODE and version
-    put_u16(out, 0);  // flags (DO clear)
-    put_u16(out, 0);  // no options
-  }
-  return out;
 }
 
 std::optional<std::uint16_t> type_code(std::string_view mnemonic) {

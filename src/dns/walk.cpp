@@ -244,6 +244,7 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
   while (true) {
     bool moved = false;
     bool all_timeouts = true;
+    bool all_refused = true;
     std::vector<std::string> failures;
     for (std::size_t i = 0; i < servers.size() && !moved; ++i) {
       if (options_.cancel != nullptr && options_.cancel->load()) {
@@ -269,6 +270,7 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
       if (server.ip.empty() && !address_of(state, server, zone, depth)) {
         failures.push_back(server.name + ": no address");
         all_timeouts = false;
+        all_refused = false;
         continue;
       }
       auto step = ask(state, server, zone, name, type, depth, false);
@@ -281,6 +283,9 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
       step.from_cache = cached;
       state.steps.push_back(step);
       if (options_.on_step) options_.on_step(step);
+      if (options_.cancel != nullptr && options_.cancel->load()) {
+        return {{}, {}, Error{"interrupted", "DNS walk interrupted", ""}};
+      }
 
       if (step.kind == "nxdomain") return {step.rcode, {}, std::nullopt};
       if (step.kind == "nodata") return {step.rcode, {}, std::nullopt};
@@ -311,20 +316,30 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
         continue;
       }
       if (step.kind != "timeout") all_timeouts = false;
+      if (step.note != kConnectionRefused) all_refused = false;
       failures.push_back(server.name + ": " + step.note);
     }
     if (moved) continue;
+    const auto failed = " (" + util::join(failures, "; ") + ")";
+    const bool at_root = zone == ".";
+    const auto servers_of = at_root ? std::string("root server") : "server for " + zone;
+    if (all_refused) {
+      return {{},
+              {},
+              Error{"dns_refused", "DNS: nothing answers DNS at any " + servers_of + failed,
+                    at_root ? "check the --root addresses and port"
+                            : "the delegation of " + zone + " points at the wrong hosts"}};
+    }
     if (all_timeouts) {
       return {{},
               {},
-              Error{"dns_timeout",
-                    "DNS: no server for " + zone + " answered (" + util::join(failures, "; ") + ")",
-                    "the delegation of " + zone + " points at dead servers"}};
+              Error{"dns_timeout", "DNS: no " + servers_of + " answered" + failed,
+                    at_root ? "check the --root addresses, or the route to the root servers"
+                            : "the delegation of " + zone + " points at dead servers"}};
     }
     return {{},
             {},
-            Error{"dns_servfail",
-                  "DNS: every server for " + zone + " failed (" + util::join(failures, "; ") + ")",
+            Error{"dns_servfail", "DNS: every " + servers_of + " failed" + failed,
                   "a lame delegation: the parent zone names servers that do not serve " + zone}};
   }
 }

@@ -30,9 +30,9 @@ std::string flags_text(const dns::Header& header) {
   return set.empty() ? "none" : util::join(set, " ");
 }
 
-// Record data wrapped after the record's columns, at a space when one is
-// near, otherwise mid-word (TXT data can be one long word); very long data
-// (a large TXT record) is cut unless verbose.
+// Record data wrapped after the record's columns, at spaces, and mid-word
+// only where a word is longer than the room (TXT data can be one long word);
+// very long data (a large TXT record) is cut unless verbose.
 std::string record_data(const std::string& data, const std::string& head, bool verbose) {
   constexpr std::size_t kLongData = 240;
   constexpr std::size_t kShownData = 160;
@@ -48,8 +48,9 @@ std::string record_data(const std::string& data, const std::string& head, bool v
   const std::string indent(head.size(), ' ');
   std::string out = head;
   while (rest.size() > room) {
+    // Break at the last space that fits; mid-word only for a word longer than a line.
     auto cut = rest.rfind(' ', room);
-    if (cut == std::string_view::npos || cut < room / 2) cut = room;
+    if (cut == std::string_view::npos || cut == 0) cut = room;
     out += std::string(rest.substr(0, cut)) + "\n" + indent;
     rest.remove_prefix(cut);
     if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
@@ -90,6 +91,9 @@ std::string outcome_word(const std::string& outcome, const Style& style) {
 
 std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
   const auto took = fmt::format(" {} {}", style.dot(), format_ms(util::to_ms(lookup.duration)));
+  if (const auto error = dns::lookup_error(lookup); error && error->kind == "interrupted") {
+    return style.bold(style.yellow("INTERRUPTED")) + "  partial results" + took + "\n";
+  }
   if (const auto error = dns::lookup_error(lookup)) {
     return style.bold(style.red("FAILED")) + "  " + error->kind + took + "\n" +
            util::wrap(util::printable(error->message), kColumns, "  ", "    ") +
@@ -240,6 +244,8 @@ std::string step_detail(const dns::WalkStep& step, const Style& style, const std
     text = "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
   } else if (step.kind == "truncated") {
     text = style.yellow("truncated (TC): asking again over TCP");
+  } else if (step.kind == "timeout" && step.note == "interrupted") {
+    text = style.yellow("interrupted (Ctrl-C) while waiting for the reply");
   } else if (step.kind == "timeout") {
     text = style.red("no reply in " + format_ms(util::to_ms(step.duration)) +
                      ": server dead, "
@@ -317,7 +323,10 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
   const auto queries =
       std::to_string(walk.steps.size()) + (walk.steps.size() == 1 ? " query" : " queries");
   std::string out;
-  if (walk.error) {
+  if (walk.error && walk.error->kind == "interrupted") {
+    out += style.bold(style.yellow("INTERRUPTED")) + "  partial walk: " + queries + " in " + took +
+           "\n";
+  } else if (walk.error) {
     out += style.bold(style.red("FAILED")) + "  " + walk.error->kind + " after " + queries +
            " in " + took + "\n";
     out += util::wrap(util::printable(walk.error->message), kColumns, "  ", "    ");

@@ -103,14 +103,31 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   const auto result = run_reqscope({"demo"});
   CHECK(result.exit_code == 0);
   for (const char* step :
-       {"Step 1 of 4", "Step 2 of 4", "Step 3 of 4", "Step 4 of 4", "What the phases mean"}) {
+       {"Step 1 of 5", "Step 2 of 5", "Step 3 of 5", "Step 4 of 5", "What the phases mean",
+        "Step 5 of 5: DNS, from the root", "Walk from the root", "What this walk shows"}) {
     CHECK(result.out.find(step) != std::string::npos);
   }
   const auto json = run_reqscope({"demo", "--json"});
   CHECK(json.exit_code == 0);
   const auto doc = Json::parse(json.out);
   CHECK(doc["schema"] == "reqscope.demo/1");
-  CHECK(doc["steps"].size() == 4);
+  REQUIRE(doc["steps"].size() == 5);
+  CHECK(doc["steps"][4]["dns"]["answers"][0]["data"] == "127.0.0.1");
+  CHECK(doc["steps"][4]["dns"]["steps"].size() == 3);
+}
+
+TEST_CASE("lab --dns serves the demo DNS hierarchy", "[lab][dns]") {
+  Lab lab({"--dns"});
+  const auto lines = lab.output_lines();
+  REQUIRE(lines.size() >= 2);
+  REQUIRE(lines[1].rfind("dns-root 127.53.1.1:", 0) == 0);
+  const auto root = lines[1].substr(std::string("dns-root ").size());
+  const auto walk = run_reqscope({"dns", "api.demo.lab", "--trace", "--root", root, "--json"});
+  INFO(walk.out << walk.err);
+  REQUIRE(walk.exit_code == 0);
+  const auto doc = Json::parse(walk.out);
+  CHECK(doc["answers"][0]["type"] == "CNAME");
+  CHECK(doc["answers"][1]["data"] == "127.0.0.1");
 }
 
 TEST_CASE("a second lab on a busy port fails with exit 3", "[lab][errors]") {

@@ -453,3 +453,50 @@ TEST_CASE("root options share one port", "[dns][walk]") {
   CHECK(parse_roots({"127.0.0.1"}, "--root")->second == 53);
   CHECK(root_hints().size() == 13);
 }
+
+TEST_CASE("a name in record data may not run past its RDLENGTH", "[dns][message][errors]") {
+  auto w = reply_header(1);
+  w.pointer(12).record_head(type::cname, 2).u8(3).raw("www").pointer(12);
+  CHECK(error_of(w).find("longer than its RDLENGTH of 2") != std::string::npos);
+}
+
+TEST_CASE("encoded messages parse back to the same message", "[dns][message][encode]") {
+  Message message;
+  message.header = {0xBEEF, true, 0, true, false, true, true, false, false, rcode::nxdomain};
+  message.questions = {{"www.example.com", type::a, 1}};
+  message.answers = {record("www.example.com", type::cname, "web.example.com"),
+                     record("web.example.com", type::a, "192.0.2.1", 60),
+                     record("web.example.com", type::aaaa, "2001:db8::1"),
+                     record("example.com", type::mx, "10 mail.example.com"),
+                     record("example.com", type::txt, "\"one\" \"two \\\"quoted\\\"\""),
+                     record("example.com", 65, "\\# 2 ABCD")};
+  message.authorities = {record("example.com", type::soa, "ns h 1 2 3 4 5")};
+  message.additionals = {record("ns.example.com", type::ns, "ns.example.com")};
+  message.edns_udp_size = 1232;
+  auto wire = encode_message(message);
+  REQUIRE(wire);
+  auto parsed = parse_message(*wire);
+  REQUIRE(parsed);
+  CHECK(parsed->header.id == 0xBEEF);
+  CHECK(parsed->header.aa);
+  CHECK(parsed->header.rd);
+  CHECK(parsed->header.rcode == rcode::nxdomain);
+  CHECK(parsed->edns_udp_size == 1232);
+  REQUIRE(parsed->answers.size() == message.answers.size());
+  for (std::size_t i = 0; i < message.answers.size(); ++i) {
+    CHECK(parsed->answers[i].data == message.answers[i].data);
+    CHECK(parsed->answers[i].ttl == message.answers[i].ttl);
+  }
+  CHECK(parsed->authorities[0].data == "ns h 1 2 3 4 5");
+
+  for (const auto& bad : {record("a", type::a, "not-an-ip"), record("a", type::mx, "ten"),
+                          record("a", type::soa, "too few"), record("a", type::txt, "unquoted"),
+                          record("a", 99, "\\# 3 AB"), record("a", 99, "raw")}) {
+    Message broken;
+    broken.answers = {bad};
+    auto encoded = encode_message(broken);
+    INFO(bad.data);
+    REQUIRE_FALSE(encoded);
+    CHECK(encoded.error().message.find("cannot encode") != std::string::npos);
+  }
+}

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reqscope/dns/message.hpp"
@@ -17,6 +18,10 @@ struct ExchangeOptions {
   std::chrono::milliseconds timeout{2000};
   const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to give up at once
 };
+
+// Exchange::error when status is "refused".
+inline constexpr std::string_view kConnectionRefused =
+    "nothing answers DNS there (connection refused)";
 
 // One query sent to one server and what came back.
 struct Exchange {

@@ -43,6 +43,7 @@ struct Lookup {
   std::vector<std::string> servers;  // the servers configured, first asked first
   std::vector<TypeLookup> lookups;   // one per asked type, in the order asked
   std::chrono::nanoseconds duration{0};
+  bool interrupted = false;  // stopped by LookupOptions::cancel: the results are partial
 };
 
 // Asks the configured servers (recursion desired) for each type in turn.
@@ -50,8 +51,9 @@ struct Lookup {
 Result<Lookup> lookup(const std::string& name, const std::vector<std::uint16_t>& types,
                       const LookupOptions& options);
 
-// The error when no asked type got an answer, not even a negative one: kind
-// dns_timeout, dns_refused, dns_servfail or dns_error. None otherwise.
+// The error when the lookup was interrupted (kind "interrupted"), or when no
+// asked type got an answer, not even a negative one: kind dns_timeout,
+// dns_refused, dns_servfail or dns_error. None otherwise.
 std::optional<Error> lookup_error(const Lookup& lookup);
 
 }  // namespace reqscope::dns

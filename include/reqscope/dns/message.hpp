@@ -67,6 +67,12 @@ struct QueryFlags {
 std::vector<std::uint8_t> build_query(std::string_view name, std::uint16_t type,
                                       const QueryFlags& flags);
 
+// Encodes a whole message, names uncompressed, with an OPT record when
+// edns_udp_size is set. Record data is read from its presentation form for A,
+// AAAA, NS, CNAME, PTR, MX, SOA, TXT and RFC 3597 "\# LEN HEX"; anything else,
+// or data that does not parse, is an error of kind "bad_option" naming the record.
+Result<std::vector<std::uint8_t>> encode_message(const Message& message);
+
 // Record types by mnemonic ("A", "MX", ...; case-insensitive, also "TYPE65").
 std::optional<std::uint16_t> type_code(std::string_view mnemonic);
 // "A", "MX", ...; "TYPE65" for types without a mnemonic here.
