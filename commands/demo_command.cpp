@@ -61,6 +61,7 @@ int run_demo(const GlobalOptions& global) {
         style.bold(fmt::format("== Step {} of {}: {} ==", index + 1, step_count, title)), lesson,
         command));
   };
+  const bool default_timeout = *timeout == timeout_of(GlobalOptions{}).value();
   render::Json documents = render::Json::array();
   // The exit code of the first step that failed, as `reqscope trace` or `dns` would give it.
   std::optional<ExitCode> failed;
@@ -74,7 +75,6 @@ int run_demo(const GlobalOptions& global) {
     http::Tracer tracer(options);
     auto result = tracer.run(*url);
     if (!result.ok() && !failed) failed = exit_code_for(result.failure->error.kind);
-    const bool default_timeout = *timeout == timeout_of(GlobalOptions{}).value();
     const auto command = fmt::format("reqscope trace{}{} {}{} --explain", step.follow ? " -L" : "",
                                      step.insecure ? " --insecure" : "", step.url,
                                      default_timeout ? "" : " --timeout " + global.timeout);
@@ -96,9 +96,11 @@ int run_demo(const GlobalOptions& global) {
   walk_options.port = roots->second;
   walk_options.timeout = *timeout;
   const auto walk = dns::Walker(walk_options).walk("www.demo.lab", dns::type::a);
-  if (walk.error && !failed) failed = exit_code_for(walk.error->kind);
-  const auto walk_command =
-      "reqscope dns www.demo.lab --trace --root " + (*names)->root() + " --explain";
+  const bool found = !walk.answers.empty() && walk.answers.back().type == dns::type::a;
+  if (!failed && walk.error) failed = exit_code_for(walk.error->kind);
+  if (!failed && !found) failed = ExitCode::check_failed;
+  const auto walk_command = "reqscope dns www.demo.lab --trace --root " + (*names)->root() +
+                            (default_timeout ? "" : " --timeout " + global.timeout) + " --explain";
   const std::string walk_title = "DNS, from the root";
   if (global.json) {
     documents.push_back(
@@ -118,7 +120,7 @@ int run_demo(const GlobalOptions& global) {
         "\n");
   } else {
     print_stdout(
-        fmt::format("The lab ran at {} and {}, its DNS root at {}.\n"
+        fmt::format("The lab ran at {} and {};\nits DNS root answered at {}.\n"
                     "Start your own with `reqscope lab` (add --dns for the DNS hierarchy).\n",
                     base, (*secure)->url(), (*names)->root()));
   }
