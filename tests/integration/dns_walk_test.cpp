@@ -328,3 +328,20 @@ TEST_CASE("trace --dns-trace of a missing name is dns_nxdomain after one walk",
   CHECK(doc["error"]["kind"] == "dns_nxdomain");
   CHECK(doc["hops"][0]["dns"]["walks"].size() == 1);
 }
+
+TEST_CASE("a CNAME chain through more zones than the depth limit is dns_limit",
+          "[dns][walk][errors]") {
+  const auto doc = walk({"hop0.example.test"}, 3);
+  CHECK(doc["error"]["kind"] == "dns_limit");
+  CHECK(doc["error"]["message"].get<std::string>().find("deeper than 8") != std::string::npos);
+  int deepest = 0;
+  for (const auto& step : doc["steps"])
+    deepest = std::max(deepest, step["depth"].get<int>());
+  CHECK(deepest == 8);
+}
+
+TEST_CASE("a walk stops at 64 queries with dns_limit", "[dns][walk][errors]") {
+  const auto doc = walk({"www.many.test"}, 3);
+  CHECK(doc["error"]["kind"] == "dns_limit");
+  CHECK(doc["steps"].size() == 64);
+}

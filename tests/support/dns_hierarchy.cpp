@@ -63,6 +63,8 @@ other           IN NS  ns.example.test.
 flaky           IN NS  dead.nic.test.
 flaky           IN NS  ns1.example.test.
 dead            IN NS  dead.nic.test.
+; 70 servers where nothing listens: a walk gives up at its 64-query limit
+{many}
 )";
 
 constexpr const char* kExampleZone = R"($ORIGIN example.test.
@@ -81,6 +83,8 @@ mail        IN A   127.0.0.1
 inzone      IN CNAME www
 alias       IN CNAME www.other.test.
 loop        IN CNAME loop.other.test.
+; hop0 -> hop1.other.test -> hop2.example.test -> ... -> hop10: ten zone changes
+{hops_example}
 _http._tcp  IN SRV 0 5 8080 www.example.test.
 big         IN TXT ( {big} )
 )";
@@ -91,6 +95,7 @@ $TTL 300
 @     IN NS  ns.example.test.
 www   IN A   127.0.0.7
 loop  IN CNAME loop.example.test.
+{hops_other}
 )";
 
 constexpr const char* kFlakyZone = R"($ORIGIN flaky.test.
@@ -113,6 +118,26 @@ std::string big_txt() {
   return strings;
 }
 
+// Delegates many.test. to 70 servers on 127.53.2.x addresses where nothing listens.
+std::string many_servers() {
+  std::string lines;
+  for (int i = 0; i < 70; ++i) {
+    lines += fmt::format("many IN NS m{:02}.nic.test.\nm{:02}.nic IN A 127.53.2.{}\n", i, i, i + 1);
+  }
+  return lines;
+}
+
+// A CNAME chain that changes zone at every hop; hop10.example.test has the address.
+std::string cname_hops(bool even) {
+  std::string lines;
+  for (int i = even ? 0 : 1; i < 10; i += 2) {
+    lines +=
+        fmt::format("hop{} IN CNAME hop{}.{}.\n", i, i + 1, even ? "other.test" : "example.test");
+  }
+  if (even) lines += "hop10 IN A 127.0.0.10\n";
+  return lines;
+}
+
 struct Instance {
   const char* name;
   std::vector<NsdZone> zones;
@@ -121,10 +146,11 @@ struct Instance {
 std::vector<Instance> instances() {
   return {
       {"root", {{".", kRootZone}}},
-      {"tld", {{"test.", kTestZone}}},
+      {"tld", {{"test.", fmt::format(kTestZone, fmt::arg("many", many_servers()))}}},
       {"leaf",
-       {{"example.test.", fmt::format(kExampleZone, fmt::arg("big", big_txt()))},
-        {"other.test.", kOtherZone},
+       {{"example.test.", fmt::format(kExampleZone, fmt::arg("big", big_txt()),
+                                      fmt::arg("hops_example", cname_hops(true)))},
+        {"other.test.", fmt::format(kOtherZone, fmt::arg("hops_other", cname_hops(false)))},
         {"flaky.test.", kFlakyZone}}},
   };
 }

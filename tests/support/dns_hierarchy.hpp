@@ -34,6 +34,11 @@ namespace reqscope::test {
 //   www.flaky.test A            lame first server: NS dead.nic.test. (silent), then
 //                               ns1.example.test.; 127.0.0.8
 //   www.dead.test A             fully lame: its only NS is dead.nic.test. (silent)
+//   hop0.example.test A         a CNAME chain that changes zone ten times (hop1.other.test,
+//                               hop2.example.test, ... hop10.example.test A 127.0.0.10): past
+//                               the walk's depth limit of 8
+//   www.many.test A             70 servers on 127.53.2.1-70 where nothing listens: past the
+//                               walk's limit of 64 queries
 //   big.example.test TXT        2048 bytes of TXT: truncated over UDP (TC, empty answer) even
 //                               with EDNS 1232, so the answer needs TCP
 //
