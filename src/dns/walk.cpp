@@ -15,6 +15,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+Error interrupted_error() {
+  return {"interrupted", "DNS walk interrupted", ""};
+}
+
 std::vector<Record> concat(std::vector<Record> first, const std::vector<Record>& second) {
   first.insert(first.end(), second.begin(), second.end());
   return first;
@@ -141,6 +145,10 @@ struct Walker::Outcome {
 
 Walker::Walker(WalkOptions options) : options_(std::move(options)) {}
 
+bool Walker::cancelled() const {
+  return options_.cancel != nullptr && options_.cancel->load();
+}
+
 WalkResult Walker::walk(const std::string& name, std::uint16_t type) {
   const auto started = Clock::now();
   State state;
@@ -247,9 +255,7 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
     bool all_refused = true;
     std::vector<std::string> failures;
     for (std::size_t i = 0; i < servers.size() && !moved; ++i) {
-      if (options_.cancel != nullptr && options_.cancel->load()) {
-        return {{}, {}, Error{"interrupted", "DNS walk interrupted", ""}};
-      }
+      if (cancelled()) return {{}, {}, interrupted_error()};
       if (static_cast<int>(state.steps.size()) >= kMaxWalkSteps) {
         return {{},
                 {},
@@ -283,9 +289,7 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
       step.from_cache = cached;
       state.steps.push_back(step);
       if (options_.on_step) options_.on_step(step);
-      if (options_.cancel != nullptr && options_.cancel->load()) {
-        return {{}, {}, Error{"interrupted", "DNS walk interrupted", ""}};
-      }
+      if (cancelled()) return {{}, {}, interrupted_error()};
 
       if (step.kind == "nxdomain") return {step.rcode, {}, std::nullopt};
       if (step.kind == "nodata") return {step.rcode, {}, std::nullopt};
@@ -299,7 +303,8 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
           return {{},
                   step.answers,
                   Error{"dns_loop",
-                        "DNS: the CNAME chain of " + name + " loops back to " + chain.final_name,
+                        "DNS: a CNAME loop: " + util::join(state.names, " -> ") + " -> " +
+                            chain.final_name,
                         "the CNAME records need fixing"}};
         }
         state.names.push_back(chain.final_name);

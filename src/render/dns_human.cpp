@@ -193,39 +193,34 @@ std::string server_label(const std::string& name, const std::string& ip) {
   return name + " (" + ip + ")";
 }
 
-// Joins items with ", " into lines of at most kColumns, breaking only between items.
-std::string fill(const std::vector<std::string>& items, const std::string& first,
-                 const std::string& rest) {
+// `lead`, then the items joined with ", ", in lines of at most kColumns that
+// break only between items.
+std::string fill(const std::string& lead, const std::vector<std::string>& items,
+                 const std::string& first, const std::string& rest) {
   std::string out;
-  std::string line = first;
-  bool line_empty = true;
+  std::string line = first + lead;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const std::string item = items[i] + (i + 1 < items.size() ? "," : "");
-    if (!line_empty && line.size() + 1 + item.size() > kColumns) {
+    if (line.size() > rest.size() && line.size() + 1 + item.size() > kColumns) {
       out += line + "\n";
-      line = rest;
-      line_empty = true;
+      line = rest + item;
+    } else {
+      line += " " + item;
     }
-    line += (line_empty ? "" : " ") + item;
-    line_empty = false;
   }
   return out + line + "\n";
 }
 
 std::string step_detail(const dns::WalkStep& step, const Style& style, const std::string& first,
                         const std::string& rest, bool verbose) {
-  const auto* arrow = style.arrow();
   if (step.kind == "referral") {
-    std::vector<std::string> items = {fmt::format("referral {} {}:", arrow, step.referral_zone)};
+    std::vector<std::string> servers;
     for (const auto& server : step.referral) {
-      items.push_back(server.ip.empty() ? server.name + " (no glue)"
-                                        : server.name + " (" + server.ip + ")");
+      servers.push_back(server.ip.empty() ? server.name + " (no glue)"
+                                          : server.name + " (" + server.ip + ")");
     }
-    // The colon item is no list member: drop the comma fill() would add after it.
-    auto text = fill(items, first, rest);
-    const auto colon = text.find(":,");
-    if (colon != std::string::npos) text.erase(colon + 1, 1);
-    return text;
+    return fill(fmt::format("referral {} {}:", style.arrow(), step.referral_zone), servers, first,
+                rest);
   }
   if (step.kind == "answer") {
     const bool aa = step.flags && step.flags->aa;

@@ -4,12 +4,13 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
+
+#include "support/dns_probe.hpp"
 
 namespace reqscope::test {
 
@@ -167,18 +168,14 @@ class DnsHierarchy::SilentServer {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     inet_pton(AF_INET, ip.c_str(), &addr.sin_addr);
-    if (fd_ < 0 || bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      const auto error = std::strerror(errno);
-      if (fd_ >= 0) close(fd_);
-      throw std::runtime_error(fmt::format("silent server on {}:{}: {}", ip, port, error));
+    if (fd_.get() < 0 || bind(fd_.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      throw std::runtime_error(
+          fmt::format("silent server on {}:{}: {}", ip, port, std::strerror(errno)));
     }
   }
-  ~SilentServer() { close(fd_); }
-  SilentServer(const SilentServer&) = delete;
-  SilentServer& operator=(const SilentServer&) = delete;
 
  private:
-  int fd_;
+  FdGuard fd_;
 };
 
 DnsHierarchy::DnsHierarchy() {

@@ -1,11 +1,6 @@
 #include "support/nsd.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
@@ -14,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+
+#include "support/dns_probe.hpp"
 
 namespace reqscope::test {
 
@@ -69,83 +66,16 @@ std::string read_file(const std::string& path) {
   return out.str();
 }
 
-class Socket {
- public:
-  explicit Socket(int fd) : fd_(fd) {}
-  ~Socket() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-  int fd() const { return fd_; }
-
- private:
-  int fd_;
-};
-
-std::string soa_query(const std::string& origin, std::uint16_t id) {
-  // ID, then flags 0 (a plain query, no recursion wanted), QDCOUNT 1, no other records.
-  std::string query = {
-      static_cast<char>(id >> 8), static_cast<char>(id & 0xff), 0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
-  std::istringstream labels(origin);
-  for (std::string label; std::getline(labels, label, '.');) {
-    if (label.empty()) continue;
-    query += static_cast<char>(label.size());
-    query += label;
-  }
-  query += std::string{0, 0, 6, 0, 1};  // root label, QTYPE SOA, QCLASS IN
-  return query;
-}
-
-bool read_exactly(int fd, char* data, std::size_t size, Clock::time_point deadline) {
-  std::size_t done = 0;
-  while (done < size) {
-    const auto remaining =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    pollfd readable{fd, POLLIN, 0};
-    if (remaining <= 0 || poll(&readable, 1, static_cast<int>(remaining)) <= 0) return false;
-    const auto n = read(fd, data + done, size - done);
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-struct SoaReply {
-  int rcode = 0;
-  bool authoritative = false;
-};
-
-// Asks ip:port for the SOA of `origin` over TCP; nothing when NSD cannot be
-// reached or does not reply in time (it may still be starting).
-std::optional<SoaReply> ask_soa(const std::string& ip, int port, const std::string& origin) {
-  const Socket tcp(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  if (inet_pton(AF_INET, ip.c_str(), &addr.sin_addr) != 1)
-    throw std::invalid_argument("not an IPv4 address: " + ip);
-  if (tcp.fd() < 0 || connect(tcp.fd(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    return std::nullopt;
-  }
+// Asks ip:port for the SOA of `origin` over TCP; the reply's header, or nothing
+// when NSD cannot be reached or does not reply in time (it may still be starting).
+std::optional<ProbeHeader> ask_soa(const std::string& ip, int port, const std::string& origin) {
   constexpr std::uint16_t kId = 0x5eed;
-  const auto query = soa_query(origin, kId);
-  std::string framed = {static_cast<char>(query.size() >> 8),
-                        static_cast<char>(query.size() & 0xff)};
-  framed += query;
-  if (send(tcp.fd(), framed.data(), framed.size(), MSG_NOSIGNAL) !=
-      static_cast<ssize_t>(framed.size())) {
-    return std::nullopt;
-  }
-  const auto deadline = Clock::now() + std::chrono::seconds(2);
-  unsigned char length[2];
-  if (!read_exactly(tcp.fd(), reinterpret_cast<char*>(length), 2, deadline)) return std::nullopt;
-  std::string reply(static_cast<std::size_t>(length[0] << 8 | length[1]), '\0');
-  if (reply.size() < 12 || !read_exactly(tcp.fd(), reply.data(), reply.size(), deadline))
-    return std::nullopt;
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(reply[i]); };
-  if ((byte(0) << 8 | byte(1)) != kId) return std::nullopt;
-  return SoaReply{byte(3) & 0x0f, (byte(2) & 0x04) != 0};
+  constexpr std::uint16_t kSoa = 6;
+  const auto reply = probe_tcp(ip, port, plain_query(kId, origin, kSoa), std::chrono::seconds(2));
+  if (!reply) return std::nullopt;
+  const auto header = read_header(*reply);
+  if (!header || header->id != kId) return std::nullopt;
+  return header;
 }
 
 }  // namespace
@@ -172,9 +102,9 @@ NsdServer::NsdServer(const std::string& ip, int port, const std::vector<NsdZone>
     while (true) {
       if (!process_->running()) fail("it exited");
       if (const auto reply = ask_soa(ip, port, zone.origin)) {
-        if (reply->rcode != 0 || !reply->authoritative) {
+        if (reply->rcode != 0 || !reply->aa) {
           fail(fmt::format("zone {} answers SOA with rcode {}{}", zone.origin, reply->rcode,
-                           reply->authoritative ? "" : ", not authoritatively"));
+                           reply->aa ? "" : ", not authoritatively"));
         }
         break;
       }

@@ -96,6 +96,7 @@ class Walker {
   Outcome resolve(State& state, const std::string& name, std::uint16_t type, int depth);
   std::optional<std::string> address_of(State& state, ServerRef& server, const std::string& zone,
                                         int depth);
+  bool cancelled() const;
   WalkStep ask(State& state, const ServerRef& server, const std::string& zone,
                const std::string& name, std::uint16_t type, int depth, bool tcp);
 
