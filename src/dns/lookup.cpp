@@ -61,8 +61,10 @@ void classify_failure(TypeLookup& result) {
               ? "nothing answers DNS at " + last.server + " (connection refused)"
               : last.server + ": " + last.error;
   }
-  const auto servers = result.attempts.size();
-  result.explanation = servers > 1 ? "every server failed; the last: " + why : why;
+  const bool several_servers =
+      std::any_of(result.attempts.begin(), result.attempts.end(),
+                  [&](const Exchange& attempt) { return attempt.server != last.server; });
+  result.explanation = several_servers ? "every server failed; the last: " + why : why;
 }
 
 void classify_answer(TypeLookup& result) {
