@@ -54,7 +54,8 @@ Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
   }
   for (const auto& text : args.types) {
     const auto code = dns::type_code(text);
-    if (!code || *code == dns::type::opt) {
+    // OPT is no record and ANY gets a minimal reply from most servers (RFC 8482).
+    if (!code || *code == dns::type::opt || *code == dns::type::any) {
       return fail("bad_option", "--type value " + util::quote(text) + " is not a record type",
                   "use A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, SRV or PTR");
     }

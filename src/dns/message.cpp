@@ -42,7 +42,7 @@ constexpr std::array<TypeEntry, 17> kTypes = {{
     {46, "RRSIG"},
     {47, "NSEC"},
     {48, "DNSKEY"},
-    {255, "ANY"},
+    {type::any, "ANY"},
 }};
 
 // A cursor over the message: every read checks the bounds first.

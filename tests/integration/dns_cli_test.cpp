@@ -20,6 +20,7 @@ TEST_CASE("dns rejects bad input with exit 2 and one line naming the value", "[d
       {{"dns", "tab\there.com"}, "0x09"},
       {{"dns", "example.com", "--type", "BOGUS"}, "BOGUS"},
       {{"dns", "example.com", "-t", "OPT"}, "OPT"},
+      {{"dns", "example.com", "-t", "any"}, "any"},
       {{"dns", "example.com", "-t", "TYPE99999"}, "TYPE99999"},
       {{"dns", "example.com", "--server", "not-an-ip"}, "not-an-ip"},
       {{"dns", "example.com", "--server", "127.0.0.1:0"}, "127.0.0.1:0"},
