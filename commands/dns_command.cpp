@@ -1,6 +1,5 @@
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 
 #include "cli.hpp"
@@ -56,8 +55,11 @@ Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
     const auto code = dns::type_code(text);
     // OPT is no record and ANY gets a minimal reply from most servers (RFC 8482).
     if (!code || *code == dns::type::opt || *code == dns::type::any) {
-      return fail("bad_option", "--type value " + util::quote(text) + " is not a record type",
-                  "use A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, SRV or PTR");
+      return fail("bad_option",
+                  "--type value " + util::quote(text) +
+                      (code ? " is a query meta-type, not a record type" : " is not a record type"),
+                  "use A, AAAA, CNAME, MX, TXT, NS, SOA, CAA, SRV, PTR, DS, DNSKEY, ... "
+                  "or TYPEnnn (0 to 65535)");
     }
     plan.types.push_back(*code);
   }
@@ -93,9 +95,7 @@ int lookup_exit_code(const dns::Lookup& lookup) {
   if (const auto error = dns::lookup_error(lookup)) {
     return static_cast<int>(exit_code_for(error->kind));
   }
-  const bool found = std::any_of(lookup.lookups.begin(), lookup.lookups.end(),
-                                 [](const auto& query) { return query.outcome == "answer"; });
-  return static_cast<int>(found ? ExitCode::ok : ExitCode::check_failed);
+  return static_cast<int>(lookup.found() ? ExitCode::ok : ExitCode::check_failed);
 }
 
 int run_stub(const DnsArgs& args, const Plan& plan, const GlobalOptions& global) {
@@ -112,9 +112,7 @@ int run_stub(const DnsArgs& args, const Plan& plan, const GlobalOptions& global)
   if (!lookup) return report_error(global, "dns", lookup.error());
   const bool stopped = interrupted();
   if (global.json) {
-    auto document = render::lookup_document(*lookup);
-    if (stopped) document["interrupted"] = true;
-    print_stdout(document.dump(2) + "\n");
+    print_stdout(render::lookup_document(*lookup).dump(2) + "\n");
   } else {
     print_stdout(render::render_lookup(
         *lookup, {style_for(global), global.verbose, global.show_secrets, global.explain}));
@@ -137,7 +135,10 @@ int run_walk(const DnsArgs& args, const Plan& plan, const GlobalOptions& global)
   const bool progress = !global.json && isatty(STDERR_FILENO) == 1;
   if (progress) {
     options.on_step = [](const dns::WalkStep& step) {
-      std::fprintf(stderr, "\r\x1b[K%s %s ...", step.zone.c_str(), step.kind.c_str());
+      if (!step.kind.empty()) return;
+      std::fprintf(stderr, "\r\x1b[K%s %s? asking %s (%s) for %s ...", step.name.c_str(),
+                   dns::type_name(step.type).c_str(), step.server.c_str(), step.server_ip.c_str(),
+                   step.zone.c_str());
     };
   }
   dns::Walker walker(options);
@@ -153,8 +154,7 @@ int run_walk(const DnsArgs& args, const Plan& plan, const GlobalOptions& global)
     if (walk.error->kind == "interrupted") return kInterruptedExit;
     return static_cast<int>(exit_code_for(walk.error->kind));
   }
-  const bool found = !walk.answers.empty() && walk.answers.back().type == walk.type;
-  return static_cast<int>(found ? ExitCode::ok : ExitCode::check_failed);
+  return static_cast<int>(walk.found() ? ExitCode::ok : ExitCode::check_failed);
 }
 
 int run_dns(const DnsArgs& args, const GlobalOptions& global) {

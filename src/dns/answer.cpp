@@ -37,6 +37,15 @@ AnswerChain follow_answer(const std::vector<Record>& answers, std::string_view n
   }
 }
 
+const Record* referral_of(const Message& reply) {
+  if (reply.header.rcode != rcode::noerror || reply.header.aa || !reply.answers.empty()) {
+    return nullptr;
+  }
+  const auto ns = std::find_if(reply.authorities.begin(), reply.authorities.end(),
+                               [](const Record& r) { return r.type == type::ns; });
+  return ns == reply.authorities.end() ? nullptr : &*ns;
+}
+
 std::optional<std::uint32_t> negative_ttl(const Message& reply) {
   for (const auto& record : reply.authorities) {
     if (record.type != type::soa) continue;

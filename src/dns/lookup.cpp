@@ -15,30 +15,20 @@ using Clock = std::chrono::steady_clock;
 // a dead first server leaves time for the next one.
 constexpr std::chrono::milliseconds kServerTimeout{2000};
 
-// A server that does not recurse answers a stub's question with a referral.
-const Record* referral_in(const Message& reply) {
-  if (reply.header.rcode != rcode::noerror || reply.header.aa || !reply.answers.empty()) {
-    return nullptr;
-  }
-  const auto ns = std::find_if(reply.authorities.begin(), reply.authorities.end(),
-                               [](const Record& r) { return r.type == type::ns; });
-  return ns == reply.authorities.end() ? nullptr : &*ns;
-}
-
 // Whether the stub should give up on this server and ask the next one.
 bool try_next_server(const Exchange& attempt) {
   if (attempt.status != "answered") return true;
   const auto rcode = attempt.reply->header.rcode;
   return (rcode != rcode::noerror && rcode != rcode::nxdomain) ||
-         referral_in(*attempt.reply) != nullptr;
+         referral_of(*attempt.reply) != nullptr;
 }
 
 void classify_failure(TypeLookup& result) {
   const auto& last = result.attempts.back();
   std::string why;
-  if (last.status == "answered" && referral_in(*last.reply) != nullptr) {
+  if (last.status == "answered" && referral_of(*last.reply) != nullptr) {
     result.outcome = "error";
-    why = last.server + " answered with a referral to " + referral_in(*last.reply)->name +
+    why = last.server + " answered with a referral to " + referral_of(*last.reply)->name +
           ": it does not recurse; ask a recursive resolver, or walk with --trace";
   } else if (last.status == "answered") {
     const auto rcode = last.reply->header.rcode;
@@ -50,7 +40,9 @@ void classify_failure(TypeLookup& result) {
            : rcode == rcode::refused ? ": it does not serve this client or this name"
                                      : "");
   } else {
-    result.outcome = last.status == "timeout" || last.status == "refused" ? last.status : "error";
+    result.outcome = last.status == "timeout"   ? "timeout"
+                     : last.status == "refused" ? "unreachable"
+                                                : "error";
     why = last.status == "timeout"
               ? "no reply from " + last.server + " in " +
                     std::to_string(
@@ -58,7 +50,7 @@ void classify_failure(TypeLookup& result) {
                             .count()) +
                     " ms"
           : last.status == "refused"
-              ? "nothing answers DNS at " + last.server + " (connection refused)"
+              ? "nothing answers DNS at " + last.server + " (connection refused or no route)"
               : last.server + ": " + last.error;
   }
   const bool several_servers =
@@ -105,11 +97,12 @@ TypeLookup lookup_type(const std::string& name, std::uint16_t type,
   const auto query = build_query(name, type, QueryFlags{});
   for (const auto& server : servers) {
     for (bool tcp = options.tcp;;) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) break;
-      result.attempts.push_back(
-          exchange(query, {server, tcp, std::min(left, kServerTimeout), options.cancel}));
+      const auto left = deadline - Clock::now();
+      if (left <= Clock::duration::zero()) break;
+      // At least a millisecond: c-ares counts its timeouts in whole milliseconds.
+      const auto wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(left),
+                                   std::chrono::milliseconds(1), kServerTimeout);
+      result.attempts.push_back(exchange(query, {server, tcp, wait, options.cancel}));
       const auto& attempt = result.attempts.back();
       if (tcp || attempt.status != "answered" || !attempt.reply->header.tc) break;
       tcp = true;
@@ -131,6 +124,12 @@ TypeLookup lookup_type(const std::string& name, std::uint16_t type,
 
 }  // namespace
 
+bool Lookup::found() const {
+  return !interrupted && std::any_of(lookups.begin(), lookups.end(), [](const TypeLookup& query) {
+    return query.outcome == "answer";
+  });
+}
+
 std::optional<Error> lookup_error(const Lookup& lookup) {
   if (lookup.interrupted) {
     return Error{"interrupted", "DNS lookup of " + lookup.name + " interrupted", ""};
@@ -143,15 +142,17 @@ std::optional<Error> lookup_error(const Lookup& lookup) {
     if (failed == nullptr) failed = &query;
   }
   if (failed == nullptr) return std::nullopt;
-  const std::string kind = failed->outcome == "servfail"  ? "dns_servfail"
-                           : failed->outcome == "refused" ? "dns_refused"
-                           : failed->outcome == "timeout" ? "dns_timeout"
-                                                          : "dns_error";
+  const auto& outcome = failed->outcome;
+  const std::string kind = outcome == "servfail"                              ? "dns_servfail"
+                           : outcome == "refused" || outcome == "unreachable" ? "dns_refused"
+                           : outcome == "timeout"                             ? "dns_timeout"
+                                                                              : "dns_error";
   const std::string hint =
-      failed->outcome == "timeout"
-          ? "check that the server is reachable and serves DNS, or raise --timeout"
-      : failed->outcome == "refused"
-          ? "check the address and port, or ask another server with --server"
+      outcome == "timeout" ? "check that the server is reachable and serves DNS, or raise --timeout"
+      : outcome == "unreachable"
+          ? "check the server's address and port, and the route to it (is the network up?)"
+      : outcome == "refused"
+          ? "that server does not answer this name for this client; ask another with --server"
           : "ask another server with --server, or walk from the root with --trace";
   return Error{kind,
                "DNS: " + failed->name + " " + type_name(failed->type) + ": " + failed->explanation,

@@ -355,7 +355,7 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
   if (needed > reader.remaining()) {
     return fail("dns_malformed",
                 "malformed DNS message: the header counts " + std::to_string(question_count) +
-                    " questions and " +
+                    (question_count == 1 ? " question and " : " questions and ") +
                     std::to_string(record_counts[0] + record_counts[1] + record_counts[2]) +
                     " records, which cannot fit in " + std::to_string(wire.size()) + " octets");
   }

@@ -45,6 +45,10 @@ void classify_reply(WalkStep& step, const Message& reply) {
   step.rcode = rcode_name(reply.header.rcode);
   if (reply.header.rcode == rcode::nxdomain) {
     step.kind = "nxdomain";
+    if (!reply.header.aa) {
+      step.note =
+          "not authoritative (AA clear): a middlebox or cache may be answering for " + step.server;
+    }
     return;
   }
   if (reply.header.rcode != rcode::noerror) {
@@ -131,6 +135,42 @@ Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std
   return std::make_pair(std::move(roots), port == 0 ? 53 : port);
 }
 
+// The error when no server of `zone` gave a usable reply, by how they failed.
+Error zone_failure(const std::string& zone, const std::vector<std::string>& failures,
+                   const std::vector<std::string>& kinds) {
+  constexpr std::size_t kShownFailures = 3;
+  std::vector<std::string> shown(
+      failures.begin(),
+      failures.begin() + static_cast<long>(std::min(failures.size(), kShownFailures)));
+  if (failures.size() > kShownFailures) {
+    shown.push_back("and " + std::to_string(failures.size() - kShownFailures) + " more");
+  }
+  const auto detail = " (" + util::join(shown, "; ") + ")";
+  const bool at_root = zone == ".";
+  const auto servers = at_root ? std::string("root server") : "server for " + zone;
+  const auto all = [&](std::string_view kind) {
+    return !kinds.empty() &&
+           std::all_of(kinds.begin(), kinds.end(), [&](const auto& k) { return k == kind; });
+  };
+  if (all("refused")) {
+    return {"dns_refused", "DNS: no " + servers + " could be reached" + detail,
+            at_root ? "check the root server addresses and the route to them (is the network up?)"
+                    : "the delegation of " + zone + " points at hosts that serve no DNS"};
+  }
+  if (all("timeout")) {
+    return {"dns_timeout", "DNS: no " + servers + " answered" + detail,
+            at_root ? "check the root server addresses and the route to them (is the network up?)"
+                    : "the delegation of " + zone + " points at dead or filtered servers"};
+  }
+  if (all("malformed")) {
+    return {"dns_malformed", "DNS: every " + servers + " sent a malformed reply" + detail,
+            "something between here and the servers mangles DNS, or the servers are broken"};
+  }
+  return {"dns_servfail", "DNS: every " + servers + " failed" + detail,
+          at_root ? "the root servers given answer, but not as servers of the root zone"
+                  : "a lame delegation: the parent zone names servers that do not serve " + zone};
+}
+
 struct Walker::State {
   std::vector<WalkStep> steps;
   std::vector<std::string> names;  // every name walked for, to catch CNAME loops
@@ -142,6 +182,10 @@ struct Walker::Outcome {
   std::vector<Record> answers;
   std::optional<Error> error;
 };
+
+bool WalkResult::found() const {
+  return !error && !answers.empty() && answers.back().type == type;
+}
 
 Walker::Walker(WalkOptions options) : options_(std::move(options)) {}
 
@@ -175,6 +219,8 @@ WalkStep Walker::ask(State& state, const ServerRef& server, const std::string& z
   step.zone = zone;
   step.name = name;
   step.type = type;
+  step.transport = tcp || options_.tcp ? "tcp" : "udp";
+  if (options_.on_step) options_.on_step(step);
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(state.deadline - Clock::now());
   const ServerAddress address{server.ip, options_.port};
@@ -251,8 +297,8 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
 
   while (true) {
     bool moved = false;
-    bool all_timeouts = true;
-    bool all_refused = true;
+    // How each server of this zone failed: "timeout", "refused", "malformed", "lame".
+    std::vector<std::string> failure_kinds;
     std::vector<std::string> failures;
     for (std::size_t i = 0; i < servers.size() && !moved; ++i) {
       if (cancelled()) return {{}, {}, interrupted_error()};
@@ -275,8 +321,7 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
       auto& server = servers[i];
       if (server.ip.empty() && !address_of(state, server, zone, depth)) {
         failures.push_back(server.name + ": no address");
-        all_timeouts = false;
-        all_refused = false;
+        failure_kinds.emplace_back("lame");
         continue;
       }
       auto step = ask(state, server, zone, name, type, depth, false);
@@ -320,32 +365,16 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
         moved = true;
         continue;
       }
-      if (step.kind != "timeout") all_timeouts = false;
-      if (step.note != kConnectionRefused) all_refused = false;
+      failure_kinds.push_back(step.kind == "timeout"            ? "timeout"
+                              : step.note == kConnectionRefused ? "refused"
+                              : step.rcode.empty() && step.kind == "error" &&
+                                      step.note.starts_with("malformed")
+                                  ? "malformed"
+                                  : "lame");
       failures.push_back(server.name + ": " + step.note);
     }
     if (moved) continue;
-    const auto failed = " (" + util::join(failures, "; ") + ")";
-    const bool at_root = zone == ".";
-    const auto servers_of = at_root ? std::string("root server") : "server for " + zone;
-    if (all_refused) {
-      return {{},
-              {},
-              Error{"dns_refused", "DNS: nothing answers DNS at any " + servers_of + failed,
-                    at_root ? "check the --root addresses and port"
-                            : "the delegation of " + zone + " points at the wrong hosts"}};
-    }
-    if (all_timeouts) {
-      return {{},
-              {},
-              Error{"dns_timeout", "DNS: no " + servers_of + " answered" + failed,
-                    at_root ? "check the --root addresses, or the route to the root servers"
-                            : "the delegation of " + zone + " points at dead servers"}};
-    }
-    return {{},
-            {},
-            Error{"dns_servfail", "DNS: every " + servers_of + " failed" + failed,
-                  "a lame delegation: the parent zone names servers that do not serve " + zone}};
+    return {{}, {}, zone_failure(zone, failures, failure_kinds)};
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "reqscope/dns/answer.hpp"
 #include "reqscope/dns/name.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/text.hpp"
@@ -13,10 +14,6 @@ namespace reqscope::render {
 namespace {
 
 constexpr std::size_t kColumns = 80;
-
-std::string record_count(std::size_t count) {
-  return std::to_string(count) + (count == 1 ? " record" : " records");
-}
 
 std::string flags_text(const dns::Header& header) {
   std::vector<std::string> set;
@@ -37,13 +34,9 @@ std::string record_data(const std::string& data, const std::string& head, bool v
   constexpr std::size_t kLongData = 240;
   constexpr std::size_t kShownData = 160;
   constexpr std::size_t kMinRoom = 24;
+  const bool shorten = !verbose && data.size() > kLongData;
   std::string_view rest = data;
-  std::string shortened;
-  if (!verbose && data.size() > kLongData) {
-    shortened = data.substr(0, kShownData) +
-                fmt::format("... (+{} chars; -v shows all)", data.size() - kShownData);
-    rest = shortened;
-  }
+  if (shorten) rest = rest.substr(0, kShownData);
   const std::size_t room = head.size() + kMinRoom < kColumns ? kColumns - head.size() : kMinRoom;
   const std::string indent(head.size(), ' ');
   std::string out = head;
@@ -55,7 +48,21 @@ std::string record_data(const std::string& data, const std::string& head, bool v
     rest.remove_prefix(cut);
     if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
   }
-  return out + std::string(rest) + "\n";
+  out += std::string(rest) + (shorten ? "..." : "") + "\n";
+  if (shorten) {
+    out += indent + fmt::format("(+{} chars; -v shows all)\n", data.size() - kShownData);
+  }
+  return out;
+}
+
+// The records of a verdict line: all of them when short, else the first and a count.
+std::string verdict_records(const std::vector<std::string>& items) {
+  constexpr std::size_t kRoom = 44;
+  const auto list = util::join(items, ", ");
+  if (list.size() <= kRoom) return list;
+  std::string first = items.front().substr(0, kRoom - 14);
+  if (first.size() < items.front().size()) first += "...";
+  return items.size() == 1 ? first : first + " and " + std::to_string(items.size() - 1) + " more";
 }
 
 std::size_t name_width(const std::vector<dns::Record>& records) {
@@ -110,11 +117,11 @@ std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
   if (found.empty()) {
     return outcome_word(negative->outcome, style) + "  " + negative->explanation + took + "\n";
   }
-  const std::string list = util::join(found, ", ");
   std::string line = style.bold(style.green("OK")) + "  " + lookup.name + "  " +
-                     (list.size() > 50 ? record_count(found.size()) : list) + took + "\n";
+                     verdict_records(found) + took + "\n";
   if (negative != nullptr) {
-    line += "    " + dns::type_name(negative->type) + ": " + negative->explanation + "\n";
+    line += util::wrap(dns::type_name(negative->type) + ": " + negative->explanation, kColumns,
+                       "    ", "      ");
   }
   return line;
 }
@@ -122,11 +129,14 @@ std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
 // What one attempt came to, in a few words.
 std::string attempt_result(const dns::Exchange& attempt) {
   if (attempt.reply) {
-    return attempt.reply->header.tc ? "truncated, retried over TCP"
-                                    : dns::rcode_name(attempt.reply->header.rcode);
+    if (attempt.reply->header.tc) return "truncated, retried over TCP";
+    if (const auto* ns = dns::referral_of(*attempt.reply)) {
+      return "a referral to " + ns->name + ": this server does not recurse";
+    }
+    return dns::rcode_name(attempt.reply->header.rcode);
   }
-  if (attempt.status == "refused") return "connection refused";
-  if (attempt.status == "timeout") return "no reply";
+  if (attempt.status == "refused") return "connection refused or no route";
+  if (attempt.status == "timeout") return attempt.error;
   return attempt.error;
 }
 
@@ -156,11 +166,12 @@ std::string render_query(const dns::TypeLookup& query, const HumanOptions& optio
     out += "\n";
   }
   if (query.outcome != "answer") {
-    auto result = query.explanation;
+    out += util::wrap(query.explanation, kColumns, fmt::format("  {:<11} ", "result"),
+                      std::string(14, ' '));
     if (query.negative_ttl_s) {
-      result += fmt::format(" (resolvers cache this for {} s)", *query.negative_ttl_s);
+      out += fmt::format("  {:<11} {} s, the time resolvers cache this negative answer\n",
+                         "neg. TTL", *query.negative_ttl_s);
     }
-    out += util::wrap(result, kColumns, fmt::format("  {:<11} ", "result"), std::string(14, ' '));
   }
   std::vector<dns::Record> all = reply.answers;
   all.insert(all.end(), reply.authorities.begin(), reply.authorities.end());
@@ -174,7 +185,7 @@ std::string render_query(const dns::TypeLookup& query, const HumanOptions& optio
 
 std::string explain_lookup(const dns::Lookup& lookup) {
   std::string text =
-      "A stub lookup asks one recursive resolver (here " +
+      "A stub lookup asks a recursive resolver (here " +
       (lookup.servers.empty() ? std::string("the system's") : lookup.servers.front()) +
       ") to find the answer for you, with the RD (recursion desired) flag set. The resolver "
       "walks from the root down if it has nothing cached, and says so with RA (recursion "
@@ -184,6 +195,22 @@ std::string explain_lookup(const dns::Lookup& lookup) {
       "NODATA (NOERROR with an empty answer) means the name exists but has no record of that "
       "type. Both are cached too, for the time the zone's SOA record allows. To see the walk "
       "a resolver does, add --trace.";
+  // What the server that answered turned out to be, from its flags.
+  for (const auto& query : lookup.lookups) {
+    const auto* reply = query.reply();
+    if (reply == nullptr) continue;
+    const auto& server = query.attempts.back().server;
+    if (reply->header.aa && !reply->header.ra) {
+      text += " Here " + server + " answered with AA and without RA: it is an authoritative " +
+              "server for this name, not a resolver, so it answers only for its own zones.";
+    } else if (reply->header.ra) {
+      text += " Here " + server + " set RA: it is a recursive resolver.";
+    }
+    break;
+  }
+  if (const auto error = dns::lookup_error(lookup); error && error->kind != "interrupted") {
+    text += " This lookup failed (" + error->kind + "): " + error->hint + ".";
+  }
   return "\nWhat this shows\n" + util::wrap(text, kColumns, "  ", "  ");
 }
 
@@ -244,7 +271,7 @@ std::string step_detail(const dns::WalkStep& step, const Style& style, const std
   } else if (step.kind == "timeout") {
     text = style.red("no reply in " + format_ms(util::to_ms(step.duration)) +
                      ": server dead, "
-                     "unreachable or filtered; trying the next one");
+                     "unreachable or filtered");
   } else {
     text = style.red(step.note);
   }
@@ -258,6 +285,35 @@ const dns::WalkStep* first_step_in(const dns::WalkResult& walk, int labels) {
            step.kind != "error" && !step.server_ip.empty();
   });
   return it == walk.steps.end() ? nullptr : &*it;
+}
+
+// What a failed walk's error means, for --explain.
+std::string walk_failure_note(const dns::WalkResult& walk, const Error& error) {
+  const auto& kind = error.kind;
+  std::string meaning;
+  if (kind == "dns_timeout") {
+    meaning = "no server of a zone replied in time: they are down, or a firewall drops DNS";
+  } else if (kind == "dns_refused") {
+    meaning =
+        "no server of a zone could be reached at all: nothing listens there, or there is "
+        "no route";
+  } else if (kind == "dns_servfail") {
+    meaning =
+        "the servers a referral named answered, but not for that zone (a lame "
+        "delegation): the parent zone's NS records are out of date";
+  } else if (kind == "dns_loop") {
+    meaning = "CNAME records point at each other, so no address can ever be reached";
+  } else if (kind == "dns_limit") {
+    meaning =
+        "the walk needed more queries or nested lookups than a resolver allows; "
+        "resolvers give up the same way and answer SERVFAIL";
+  } else {
+    meaning = error.message;
+  }
+  return "The walk for " + walk.name + " failed after " + std::to_string(walk.steps.size()) +
+         " queries: " + meaning +
+         ". A recursive resolver would answer SERVFAIL, and clients "
+         "see the name as not resolving at all.";
 }
 
 }  // namespace
@@ -340,10 +396,8 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
     for (const auto& record : walk.answers) {
       if (record.type == walk.type) data.push_back(record.data);
     }
-    const auto list = util::join(data, ", ");
     out += style.bold(style.green("OK")) + "  " + walk.name + " " + dns::type_name(walk.type) +
-           " " + (list.size() > 40 ? record_count(data.size()) : list) + " " + style.dot() + " " +
-           queries + " in " + took + "\n";
+           " " + verdict_records(data) + " " + style.dot() + " " + queries + " in " + took + "\n";
   }
   out += "\nWalk from the root\n" + render_walk_steps(walk.steps, style, "", options.verbose);
   if (!walk.answers.empty()) {
@@ -403,6 +457,15 @@ std::string explain_walk(const dns::WalkResult& walk) {
         "lookups are answered from its cache in well under a millisecond, and a changed record "
         "takes up to its old TTL to be seen everywhere.");
   }
+  if (walk.error && walk.error->kind != "interrupted") {
+    paragraphs.push_back(walk_failure_note(walk, *walk.error));
+  } else if (walk.rcode == "NXDOMAIN") {
+    paragraphs.push_back(
+        "NXDOMAIN from the authoritative server means " + walk.name +
+        " does not exist. Resolvers cache that too, for the SOA record's negative TTL, so a "
+        "name created just now may stay missing for them until that time has passed.");
+  }
+  if (paragraphs.empty()) return {};
   std::string out = "\nWhat this walk shows\n";
   for (const auto& paragraph : paragraphs)
     out += util::wrap(paragraph, kColumns, "  ", "  ") + "\n";

@@ -104,15 +104,16 @@ Json lookup_document(const dns::Lookup& lookup) {
     }
     queries.push_back(query_json(query));
   }
-  return {{"schema", kDnsSchema},
-          {"mode", "stub"},
-          {"name", lookup.name},
-          {"servers", lookup.servers},
-          {"rcode", rcode.empty() ? Json() : Json(rcode)},
-          {"answers", answers},
-          {"queries", queries},
-          {"total_ms", util::to_ms(lookup.duration)},
-          {"error", error ? error_json(*error) : Json()}};
+  Json document{{"schema", kDnsSchema}, {"ok", lookup.found()}, {"mode", "stub"}};
+  if (lookup.interrupted) document["interrupted"] = true;
+  document.update(Json{{"name", lookup.name},
+                       {"servers", lookup.servers},
+                       {"rcode", rcode.empty() ? Json() : Json(rcode)},
+                       {"answers", answers},
+                       {"queries", queries},
+                       {"total_ms", util::to_ms(lookup.duration)},
+                       {"error", error ? error_json(*error) : Json()}});
+  return document;
 }
 
 Json walk_json(const dns::WalkResult& walk) {
@@ -126,7 +127,8 @@ Json walk_json(const dns::WalkResult& walk) {
 }
 
 Json walk_document(const dns::WalkResult& walk) {
-  Json document{{"schema", kDnsSchema}, {"mode", "trace"}};
+  Json document{{"schema", kDnsSchema}, {"ok", walk.found()}, {"mode", "trace"}};
+  if (walk.error && walk.error->kind == "interrupted") document["interrupted"] = true;
   document.update(walk_json(walk));
   return document;
 }

@@ -229,7 +229,8 @@ TEST_CASE("stub NXDOMAIN and NODATA exit 1 and say why", "[dns][stub]") {
                              {{"NO_COLOR", "1"}});
   CHECK(result.exit_code == 1);
   CHECK(result.out.rfind("NXDOMAIN  nope.example.test does not exist", 0) == 0);
-  CHECK(result.out.find("resolvers cache this for 300 s") != std::string::npos);
+  CHECK(result.out.find("300 s, the time resolvers cache this negative answer") !=
+        std::string::npos);
 
   result = run_reqscope(
       {"dns", "www.example.test", "-t", "MX", "-s", hierarchy().server("leaf"), "--json"});
@@ -344,4 +345,36 @@ TEST_CASE("a walk stops at 64 queries with dns_limit", "[dns][walk][errors]") {
   const auto doc = walk({"www.many.test"}, 3);
   CHECK(doc["error"]["kind"] == "dns_limit");
   CHECK(doc["steps"].size() == 64);
+}
+
+TEST_CASE("dns JSON carries ok, true exactly when the exit code is 0", "[dns][walk][json]") {
+  CHECK(walk({"www.example.test"}, 0)["ok"] == true);
+  CHECK(walk({"nope.example.test"}, 1)["ok"] == false);
+  const auto stub = run_reqscope(
+      {"dns", "www.example.test", "-s", hierarchy().server("leaf"), "-t", "MX", "--json"});
+  CHECK(stub.exit_code == 1);
+  CHECK(Json::parse(stub.out)["ok"] == false);
+}
+
+TEST_CASE("a root where nothing listens is dns_refused, and --explain says what failed",
+          "[dns][walk][errors]") {
+  const auto result =
+      run_reqscope({"dns", "www.example.test", "--trace", "--root",
+                    "127.53.0.250:" + std::to_string(hierarchy().port()), "--explain"},
+                   {{"NO_COLOR", "1"}});
+  CHECK(result.exit_code == 3);
+  CHECK(result.out.rfind("FAILED  dns_refused", 0) == 0);
+  CHECK(result.out.find("no root server could be reached") != std::string::npos);
+  CHECK(result.out.find("What this walk shows") != std::string::npos);
+  CHECK(result.out.find("could be reached at all") != std::string::npos);
+}
+
+TEST_CASE("a stub lookup sent to a server that does not recurse says so", "[dns][stub][errors]") {
+  const auto result =
+      run_reqscope({"dns", "www.example.test", "-t", "A", "-s", hierarchy().root(), "--json"});
+  CHECK(result.exit_code == 3);
+  const auto doc = Json::parse(result.out);
+  CHECK(doc["error"]["kind"] == "dns_error");
+  CHECK(doc["queries"][0]["explanation"].get<std::string>().find("does not recurse") !=
+        std::string::npos);
 }

@@ -23,6 +23,11 @@ struct AnswerChain {
 AnswerChain follow_answer(const std::vector<Record>& answers, std::string_view name,
                           std::uint16_t type, std::string_view zone = ".");
 
+// The first NS record of a referral (NOERROR, no answer, not authoritative,
+// NS in authority): how a server that does not recurse answers a stub. Null
+// for any other reply.
+const Record* referral_of(const Message& reply);
+
 // The negative-caching TTL of an NXDOMAIN or NODATA reply (RFC 2308 §5): the
 // smaller of the authority SOA's TTL and its MINIMUM field; none without a SOA.
 std::optional<std::uint32_t> negative_ttl(const Message& reply);

@@ -19,15 +19,16 @@ struct ExchangeOptions {
   const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to give up at once
 };
 
-// Exchange::error when status is "refused".
+// Exchange::error when status is "refused": c-ares reports a refused
+// connection and an unreachable network alike.
 inline constexpr std::string_view kConnectionRefused =
-    "nothing answers DNS there (connection refused)";
+    "nothing answers DNS there (connection refused or no route)";
 
 // One query sent to one server and what came back.
 struct Exchange {
   std::string server;
   std::string transport;  // "udp" or "tcp"
-  // "answered" (reply parsed), "timeout", "refused" (nothing listens there),
+  // "answered" (reply parsed), "timeout", "refused" (nothing listens there, or no route),
   // "malformed" (a reply that failed to parse), "error" (anything else)
   std::string status;
   std::string error;  // why, when status is not "answered"

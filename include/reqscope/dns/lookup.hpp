@@ -26,7 +26,8 @@ struct TypeLookup {
   // Every query sent, in order: a server that timed out, failed or refused is
   // followed by the next one; a truncated UDP reply by TCP to the same server.
   std::vector<Exchange> attempts;
-  // "answer", "nxdomain", "nodata", "timeout", "servfail", "refused", "error"
+  // "answer", "nxdomain", "nodata", "timeout", "unreachable" (connection
+  // refused or no route), "servfail", "refused" (the rcode), "error"
   std::string outcome;
   std::string explanation;                      // one sentence on why, for anything but "answer"
   std::vector<Record> cnames;                   // the CNAME chain from the name, step by step
@@ -39,6 +40,9 @@ struct TypeLookup {
 };
 
 struct Lookup {
+  // True when some asked type got records: exit 0.
+  bool found() const;
+
   std::string name;
   std::vector<std::string> servers;  // the servers configured, first asked first
   std::vector<TypeLookup> lookups;   // one per asked type, in the order asked

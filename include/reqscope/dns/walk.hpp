@@ -36,7 +36,9 @@ struct WalkOptions {
   std::chrono::milliseconds server_timeout{1500};               // per query
   bool tcp = false;  // every query over TCP (otherwise only after a truncated UDP reply)
   const std::atomic<bool>* cancel = nullptr;
-  std::function<void(const struct WalkStep&)> on_step;  // progress, called after each step
+  // Progress: called with each step as its query is sent (kind still empty)
+  // and again once it is classified.
+  std::function<void(const struct WalkStep&)> on_step;
 };
 
 inline constexpr int kMaxWalkSteps = 64;
@@ -73,6 +75,9 @@ struct WalkStep {
 void classify_reply(WalkStep& step, const Message& reply);
 
 struct WalkResult {
+  // True when the walk ended with records of the asked type: exit 0.
+  bool found() const;
+
   std::string name;
   std::uint16_t type = 0;
   std::string rcode;            // of the final answer; empty when the walk failed
