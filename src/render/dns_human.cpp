@@ -145,9 +145,10 @@ std::string render_query(const dns::TypeLookup& query, const HumanOptions& optio
   std::string out = style.bold(dns::type_name(query.type)) + "  " + query.name + "\n";
   for (std::size_t i = 0; i + 1 < query.attempts.size(); ++i) {
     const auto& attempt = query.attempts[i];
-    out += fmt::format("  {:<11} {} over {}, {}: {}\n", i == 0 ? "tried" : "", attempt.server,
-                       attempt.transport, format_ms(util::to_ms(attempt.duration)),
-                       attempt_result(attempt));
+    out +=
+        util::wrap(fmt::format("{} over {}, {}: {}", attempt.server, attempt.transport,
+                               format_ms(util::to_ms(attempt.duration)), attempt_result(attempt)),
+                   kColumns, fmt::format("  {:<11} ", i == 0 ? "tried" : ""), std::string(16, ' '));
   }
   if (query.attempts.empty()) return out + "  " + query.explanation + "\n";
   const auto& last = query.attempts.back();
@@ -261,7 +262,8 @@ std::string step_detail(const dns::WalkStep& step, const Style& style, const std
   }
   std::string text;
   if (step.kind == "nxdomain") {
-    text = "NXDOMAIN: " + step.name + " does not exist";
+    text = "NXDOMAIN: " + step.name + " does not exist" +
+           (step.note.empty() ? std::string() : "; " + step.note);
   } else if (step.kind == "nodata") {
     text = "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
   } else if (step.kind == "truncated") {
@@ -301,6 +303,10 @@ std::string walk_failure_note(const dns::WalkResult& walk, const Error& error) {
     meaning =
         "the servers a referral named answered, but not for that zone (a lame "
         "delegation): the parent zone's NS records are out of date";
+  } else if (kind == "dns_malformed") {
+    meaning =
+        "every reply from a zone's servers was malformed: something between here and "
+        "them mangles DNS, or the servers are broken";
   } else if (kind == "dns_loop") {
     meaning = "CNAME records point at each other, so no address can ever be reached";
   } else if (kind == "dns_limit") {
@@ -310,8 +316,9 @@ std::string walk_failure_note(const dns::WalkResult& walk, const Error& error) {
   } else {
     meaning = error.message;
   }
-  return "The walk for " + walk.name + " failed after " + std::to_string(walk.steps.size()) +
-         " queries: " + meaning +
+  const auto queries = walk.steps.size();
+  return "The walk for " + walk.name + " failed after " + std::to_string(queries) +
+         (queries == 1 ? " query: " : " queries: ") + meaning +
          ". A recursive resolver would answer SERVFAIL, and clients "
          "see the name as not resolving at all.";
 }
