@@ -10,6 +10,7 @@
 #include "reqscope/render/dns_human.hpp"
 #include "reqscope/render/dns_json.hpp"
 #include "reqscope/render/trace_json.hpp"
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::cli {
@@ -46,6 +47,10 @@ Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
     if (args.name.empty()) {
       return fail("usage", "missing NAME to look up (or -x ADDRESS)",
                   "e.g. reqscope dns example.com");
+    }
+    if (util::is_ip_literal(args.name)) {
+      return fail("bad_option", "NAME " + util::quote(args.name) + " is an IP address",
+                  "to find the name of an address, use -x " + args.name);
     }
     auto name = dns::validate_name(args.name);
     if (!name) return tl::unexpected(name.error());

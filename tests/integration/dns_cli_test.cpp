@@ -18,6 +18,8 @@ TEST_CASE("dns rejects bad input with exit 2 and one line naming the value", "[d
       {{"dns", std::string(300, 'a')}, "253"},
       {{"dns", "b\xc3\xbcro.example"}, "non-ASCII"},
       {{"dns", "tab\there.com"}, "0x09"},
+      {{"dns", "192.0.2.1"}, "-x 192.0.2.1"},
+      {{"dns", "::1"}, "-x ::1"},
       {{"dns", "example.com", "--type", "BOGUS"}, "BOGUS"},
       {{"dns", "example.com", "-t", "OPT"}, "OPT"},
       {{"dns", "example.com", "-t", "any"}, "any"},
