@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <vector>
@@ -499,4 +502,20 @@ TEST_CASE("encoded messages parse back to the same message", "[dns][message][enc
     REQUIRE_FALSE(encoded);
     CHECK(encoded.error().message.find("cannot encode") != std::string::npos);
   }
+}
+
+TEST_CASE("the fuzz seed corpus: ok- messages parse, bad- messages are rejected",
+          "[dns][message][errors]") {
+  const std::filesystem::path corpus =
+      std::filesystem::path(REQSCOPE_SOURCE_DIR) / "tests/fuzz/corpus/dns_message";
+  int seeds = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+    const auto name = entry.path().filename().string();
+    std::ifstream in(entry.path(), std::ios::binary);
+    const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(name);
+    CHECK(parse_message(bytes).has_value() == name.starts_with("ok-"));
+    ++seeds;
+  }
+  CHECK(seeds > 20);
 }
