@@ -13,8 +13,6 @@ namespace reqscope::render {
 
 namespace {
 
-constexpr std::size_t kColumns = 80;
-
 std::string flags_text(const dns::Header& header) {
   std::vector<std::string> set;
   if (header.qr) set.emplace_back("qr");
@@ -37,9 +35,14 @@ std::string record_data(const std::string& data, const std::string& head, bool v
   const bool shorten = !verbose && data.size() > kLongData;
   std::string_view rest = data;
   if (shorten) rest = rest.substr(0, kShownData);
-  const std::size_t room = head.size() + kMinRoom < kColumns ? kColumns - head.size() : kMinRoom;
-  const std::string indent(head.size(), ' ');
-  std::string out = head;
+  // A wide head (a long owner name) leaves too little room: the data goes on
+  // the next line, indented as far as the record's name.
+  constexpr std::size_t kDataIndent = 16;
+  const bool own_line = head.size() + kMinRoom > kColumns;
+  const std::size_t start = own_line ? kDataIndent : head.size();
+  const std::size_t room = kColumns - start;
+  const std::string indent(start, ' ');
+  std::string out = own_line ? head + "\n" + indent : head;
   while (rest.size() > room) {
     // Break at the last space that fits; mid-word only for a word longer than a line.
     auto cut = rest.rfind(' ', room);
@@ -96,34 +99,48 @@ std::string outcome_word(const std::string& outcome, const Style& style) {
   return style.bold(style.red("FAILED"));
 }
 
+// A verdict line as it is, or wrapped when a long name makes it wider than the screen.
+std::string fit(const std::string& line) {
+  if (util::display_width(line) <= kColumns) return line + "\n";
+  return util::wrap(line, kColumns, "", "    ");
+}
+
 std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
   const auto took = fmt::format(" {} {}", style.dot(), format_ms(util::to_ms(lookup.duration)));
-  if (const auto error = dns::lookup_error(lookup); error && error->kind == "interrupted") {
-    return style.bold(style.yellow("INTERRUPTED")) + "  partial results" + took + "\n";
+  const auto error = dns::lookup_error(lookup);
+  if (error && error->kind == "interrupted") {
+    return style.bold(style.yellow("INTERRUPTED")) + "  " + lookup.name + ": partial results" +
+           took + "\n";
   }
-  if (const auto error = dns::lookup_error(lookup)) {
-    return style.bold(style.red("FAILED")) + "  " + error->kind + took + "\n" +
-           util::wrap(util::printable(error->message), kColumns, "  ", "    ") +
-           util::wrap(util::printable(error->hint), kColumns, "  hint: ", "        ");
+  if (error) {
+    return style.bold(style.red("FAILED")) + "  " + error->kind + took + "\n" + error_block(*error);
   }
   std::vector<std::string> found;
   const dns::TypeLookup* negative = nullptr;
+  std::vector<const dns::TypeLookup*> others;  // types that neither answered nor were negative
   for (const auto& query : lookup.lookups) {
     for (const auto& record : query.records) {
       found.push_back(dns::type_name(record.type) + " " + record.data);
     }
-    if (query.outcome != "answer" && negative == nullptr) negative = &query;
+    if (query.outcome == "nxdomain" || query.outcome == "nodata") {
+      if (negative == nullptr) negative = &query;
+    } else if (query.outcome != "answer") {
+      others.push_back(&query);
+    }
   }
+  std::string out;
   if (found.empty()) {
-    return outcome_word(negative->outcome, style) + "  " + negative->explanation + took + "\n";
+    out = fit(outcome_word(negative->outcome, style) + "  " + negative->explanation + took);
+  } else {
+    out = fit(style.bold(style.green("OK")) + "  " + lookup.name + "  " + verdict_records(found) +
+              took);
+    if (negative != nullptr) others.insert(others.begin(), negative);
   }
-  std::string line = style.bold(style.green("OK")) + "  " + lookup.name + "  " +
-                     verdict_records(found) + took + "\n";
-  if (negative != nullptr) {
-    line += util::wrap(dns::type_name(negative->type) + ": " + negative->explanation, kColumns,
-                       "    ", "      ");
+  for (const auto* other : others) {
+    out += util::wrap(dns::type_name(other->type) + ": " + other->explanation, kColumns, "    ",
+                      "      ");
   }
-  return line;
+  return out;
 }
 
 // What one attempt came to, in a few words.
@@ -136,7 +153,6 @@ std::string attempt_result(const dns::Exchange& attempt) {
     return dns::rcode_name(attempt.reply->header.rcode);
   }
   if (attempt.status == "refused") return "connection refused or no route";
-  if (attempt.status == "timeout") return attempt.error;
   return attempt.error;
 }
 
@@ -213,6 +229,11 @@ std::string explain_lookup(const dns::Lookup& lookup) {
     text += " This lookup failed (" + error->kind + "): " + error->hint + ".";
   }
   return "\nWhat this shows\n" + util::wrap(text, kColumns, "  ", "  ");
+}
+
+// `text` cut to `width` columns, the cut marked with "~".
+std::string cut(const std::string& text, std::size_t width) {
+  return text.size() <= width ? text : text.substr(0, width - 1) + "~";
 }
 
 std::string server_label(const std::string& name, const std::string& ip) {
@@ -335,8 +356,9 @@ std::string render_lookup(const dns::Lookup& lookup, const HumanOptions& options
 
 std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Style& style,
                               const std::string& indent, bool verbose) {
-  constexpr std::size_t kMaxZoneWidth = 24;
-  constexpr std::size_t kMaxServerWidth = 40;
+  // Caps that keep a step row within 80 columns at depth 0 (2 + 2 + 18 + 2 + 36 + 2 + 3 + 2 + 9).
+  constexpr std::size_t kMaxZoneWidth = 18;
+  constexpr std::size_t kMaxServerWidth = 36;
   std::size_t zone_width = 4;
   std::size_t server_width = 6;
   for (const auto& step : steps) {
@@ -360,16 +382,16 @@ std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Sty
         const bool glueless = std::any_of(referral.begin(), referral.end(), [&](const auto& s) {
           return s.ip.empty() && util::iequals(s.name, step.name);
         });
-        why.emplace_back(glueless ? "a server name without glue" : "the CNAME's target");
+        why.emplace_back(glueless ? "server name, no glue" : "CNAME target");
       }
-      if (step.from_cache) why.push_back("cached: starts at " + step.zone);
+      if (step.from_cache) why.push_back("cached: from " + step.zone);
       out += pad + "    " + style.bold(step.name + " " + dns::type_name(step.type) + "?") +
              (why.empty() ? "" : style.dim("  (" + util::join(why, "; ") + ")")) + "\n";
     }
-    out += fmt::format("{}{:>2}  {:<{}}  {:<{}}  {}  {:>9}\n", pad, i + 1, step.zone, zone_width,
-                       server_label(step.server, step.server_ip), server_width,
-                       step.transport.empty() ? "   " : step.transport,
-                       format_ms(util::to_ms(step.duration)));
+    out += fmt::format(
+        "{}{:>2}  {:<{}}  {:<{}}  {}  {:>9}\n", pad, i + 1, cut(step.zone, zone_width), zone_width,
+        cut(server_label(step.server, step.server_ip), server_width), server_width,
+        step.transport.empty() ? "   " : step.transport, format_ms(util::to_ms(step.duration)));
     out += step_detail(step, style, pad + "      ", pad + "        ", verbose);
   }
   return out;
@@ -381,31 +403,27 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
   const auto queries =
       std::to_string(walk.steps.size()) + (walk.steps.size() == 1 ? " query" : " queries");
   std::string out;
+  const auto tail = " " + std::string(style.dot()) + " " + queries + " in " + took;
+  std::string verdict;
   if (walk.error && walk.error->kind == "interrupted") {
-    out += style.bold(style.yellow("INTERRUPTED")) + "  partial walk: " + queries + " in " + took +
-           "\n";
+    verdict = style.bold(style.yellow("INTERRUPTED")) + "  " + walk.name + ": partial walk" + tail;
   } else if (walk.error) {
-    out += style.bold(style.red("FAILED")) + "  " + walk.error->kind + " after " + queries +
-           " in " + took + "\n";
-    out += util::wrap(util::printable(walk.error->message), kColumns, "  ", "    ");
-    if (!walk.error->hint.empty()) {
-      out += util::wrap(util::printable(walk.error->hint), kColumns, "  hint: ", "        ");
-    }
+    verdict = style.bold(style.red("FAILED")) + "  " + walk.error->kind + tail;
   } else if (walk.rcode == "NXDOMAIN") {
-    out += style.bold(style.yellow("NXDOMAIN")) + "  " + walk.name + " does not exist " +
-           style.dot() + " " + queries + " in " + took + "\n";
-  } else if (walk.answers.empty() || walk.answers.back().type != walk.type) {
-    out += style.bold(style.yellow("NODATA")) + "  " + walk.name + " has no " +
-           dns::type_name(walk.type) + " record " + style.dot() + " " + queries + " in " + took +
-           "\n";
+    verdict = style.bold(style.yellow("NXDOMAIN")) + "  " + walk.name + " does not exist" + tail;
+  } else if (!walk.found()) {
+    verdict = style.bold(style.yellow("NODATA")) + "  " + walk.name + " has no " +
+              dns::type_name(walk.type) + " record" + tail;
   } else {
     std::vector<std::string> data;
     for (const auto& record : walk.answers) {
       if (record.type == walk.type) data.push_back(record.data);
     }
-    out += style.bold(style.green("OK")) + "  " + walk.name + " " + dns::type_name(walk.type) +
-           " " + verdict_records(data) + " " + style.dot() + " " + queries + " in " + took + "\n";
+    verdict = style.bold(style.green("OK")) + "  " + walk.name + " " + dns::type_name(walk.type) +
+              " " + verdict_records(data) + tail;
   }
+  out += fit(verdict);
+  if (walk.error && walk.error->kind != "interrupted") out += error_block(*walk.error);
   out += "\nWalk from the root\n" + render_walk_steps(walk.steps, style, "", options.verbose);
   if (!walk.answers.empty()) {
     out += "\nAnswer\n";

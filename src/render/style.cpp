@@ -4,7 +4,17 @@
 
 #include <cstdint>
 
+#include "reqscope/util/text.hpp"
+
 namespace reqscope::render {
+
+std::string error_block(const Error& error) {
+  std::string out = util::wrap(util::printable(error.message), kColumns, "  ", "    ");
+  if (!error.hint.empty()) {
+    out += util::wrap(util::printable(error.hint), kColumns, "  hint: ", "        ");
+  }
+  return out;
+}
 
 std::string format_ms(double ms) {
   if (ms >= 10000) return fmt::format("{:.2f} s", ms / 1000);

@@ -15,7 +15,6 @@ namespace reqscope::render {
 namespace {
 
 constexpr int kBarWidth = 40;
-constexpr std::size_t kColumns = 80;
 // Below this total, no phase is worth a diagnosis.
 constexpr double kFastTotalMs = 10.0;
 
@@ -305,13 +304,7 @@ std::string render_trace(const std::vector<http::TraceResult>& runs,
       (requested_runs <= 1 ? verdict_line(last_run, checks, style)
                            : repeat_verdict_line(runs, checks, requested_runs, style)) +
       "\n";
-  if (!last_run.ok()) {
-    out += util::wrap(util::printable(last_run.failure->error.message), kColumns, "  ", "    ");
-    if (!last_run.failure->error.hint.empty()) {
-      out += util::wrap(util::printable(last_run.failure->error.hint), kColumns,
-                        "  hint: ", "        ");
-    }
-  }
+  if (!last_run.ok()) out += error_block(last_run.failure->error);
   for (const auto& c : checks) {
     out += fmt::format("  {} {}\n", c.ok ? style.green("pass") : style.red("FAIL"), c.detail);
   }

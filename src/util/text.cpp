@@ -43,17 +43,39 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::size_t display_width(std::string_view text) {
+  std::size_t width = 0;
+  bool in_escape = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (in_escape) {
+      // A CSI sequence ends at its final byte, '@' to '~'.
+      if (c >= 0x40 && c <= 0x7E) in_escape = false;
+      continue;
+    }
+    if (c == 0x1B && i + 1 < text.size() && text[i + 1] == '[') {
+      in_escape = true;
+      ++i;
+      continue;
+    }
+    // UTF-8 continuation bytes add no column.
+    if ((c & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
 std::string wrap(std::string_view text, std::size_t width, std::string_view first,
                  std::string_view rest) {
   std::string out(first);
-  std::size_t column = first.size();
+  std::size_t column = display_width(first);
   bool line_has_word = false;
   for (auto word : split(text, ' ')) {
     if (word.empty()) continue;
-    if (line_has_word && column + 1 + word.size() > width) {
+    const auto word_width = display_width(word);
+    if (line_has_word && column + 1 + word_width > width) {
       out += "\n";
       out += rest;
-      column = rest.size();
+      column = display_width(rest);
       line_has_word = false;
     }
     if (line_has_word) {
@@ -61,7 +83,7 @@ std::string wrap(std::string_view text, std::size_t width, std::string_view firs
       ++column;
     }
     out += word;
-    column += word.size();
+    column += word_width;
     line_has_word = true;
   }
   return out + "\n";

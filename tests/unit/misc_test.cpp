@@ -34,3 +34,15 @@ TEST_CASE("quoted values are bounded and escaped", "[text]") {
   CHECK(long_quote.size() < 120);
   CHECK(long_quote.find("1000 bytes") != std::string::npos);
 }
+
+TEST_CASE("display width skips colour codes and counts UTF-8 characters once", "[text]") {
+  using reqscope::util::display_width;
+  using reqscope::util::wrap;
+  CHECK(display_width("abc") == 3);
+  CHECK(display_width("\x1b[31mred\x1b[0m") == 3);
+  CHECK(display_width("a \xe2\x86\x92 b") == 5);
+  CHECK(display_width("\x1b[") == 0);
+  // Colour does not make a line that fits wrap early.
+  CHECK(wrap("\x1b[31mone two\x1b[0m", 7, "", "") == "\x1b[31mone two\x1b[0m\n");
+  CHECK(wrap("one two three", 9, "> ", "  ") == "> one two\n  three\n");
+}

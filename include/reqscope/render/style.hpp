@@ -1,7 +1,11 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "reqscope/error.hpp"
 
 namespace reqscope::render {
 
@@ -28,6 +32,13 @@ struct Style {
     return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
   }
 };
+
+// The width every human view is laid out for.
+inline constexpr std::size_t kColumns = 80;
+
+// An error's message and hint, wrapped under a verdict line: "  message" then
+// "  hint: ..." (no hint line when the hint is empty).
+std::string error_block(const Error& error);
 
 // Milliseconds with a unit and precision that suits their size: "0.12 ms", "203.4 ms", "2.31 s".
 std::string format_ms(double ms);

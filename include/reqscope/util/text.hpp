@@ -14,8 +14,12 @@ std::string quote(std::string_view text);
 // so a server cannot send escape sequences through reqscope's output.
 std::string printable(std::string_view text);
 
-// Word-wraps `text` to `width` columns: the first line starts with `first`,
-// later lines with `rest`; each line ends with '\n'. Words longer than a line stay whole.
+// The columns `text` takes on a terminal: ANSI colour sequences take none, and
+// a UTF-8 character takes one.
+std::size_t display_width(std::string_view text);
+
+// Word-wraps `text` to `width` columns (as display_width() counts them): the first line starts with
+// `first`, later lines with `rest`; each line ends with '\n'. Words longer than a line stay whole.
 std::string wrap(std::string_view text, std::size_t width, std::string_view first,
                  std::string_view rest);
 
