@@ -1,9 +1,11 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
 #include <charconv>
 
 #include "reqscope/dns/message.hpp"
+#include "reqscope/dns/name.hpp"
 #include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -23,13 +25,15 @@ void put_u32(Bytes& out, std::uint32_t value) {
   put_u16(out, static_cast<std::uint16_t>(value & 0xFFFF));
 }
 
+// Writes a presentation-form name (escapes undone). Labels over 63 octets are
+// cut there: the parser never produces them, and validate_name() refuses them.
 void put_name(Bytes& out, std::string_view name) {
-  if (name != "." && !name.empty()) {
-    for (const auto label : util::split(name, '.')) {
-      if (label.empty()) continue;
-      out.push_back(static_cast<std::uint8_t>(label.size()));
-      out.insert(out.end(), label.begin(), label.end());
-    }
+  constexpr std::size_t kMaxLabel = 63;
+  for (const auto& label : labels_of(name)) {
+    if (label.empty()) continue;
+    const auto size = std::min(label.size(), kMaxLabel);
+    out.push_back(static_cast<std::uint8_t>(size));
+    out.insert(out.end(), label.begin(), label.begin() + static_cast<long>(size));
   }
   out.push_back(0);
 }

@@ -50,6 +50,9 @@ Exchange exchange(const std::vector<std::uint8_t>& query, const ExchangeOptions&
   Exchange result;
   result.server = options.server;
   result.transport = options.tcp ? "tcp" : "udp";
+  // Declared before the channel: destroying a channel runs pending callbacks,
+  // which must still find `pending` alive.
+  Pending pending{&result};
   ChannelOptions channel_options;
   channel_options.flags = ARES_FLAG_IGNTC | (options.tcp ? ARES_FLAG_USEVC : 0);
   channel_options.timeout = options.timeout;
@@ -62,13 +65,13 @@ Exchange exchange(const std::vector<std::uint8_t>& query, const ExchangeOptions&
     return result;
   }
   const auto started = Clock::now();
-  Pending pending{&result};
   ares_send(channel->get(), query.data(), static_cast<int>(query.size()), on_reply, &pending);
-  // A margin over the c-ares timeout, so c-ares reports the timeout itself.
+  // A small margin over the c-ares timeout, so c-ares reports the timeout itself.
+  constexpr std::chrono::milliseconds kMargin{100};
   run_until(
       channel->get(),
       [&] { return pending.done || (options.cancel != nullptr && options.cancel->load()); },
-      started + options.timeout * 2);
+      started + options.timeout + kMargin);
   if (!pending.done) {
     ares_cancel(channel->get());
     result.status = "timeout";

@@ -92,8 +92,9 @@ class Reader {
           return error(what, "has a cut compression pointer", position);
         const std::size_t target =
             static_cast<std::size_t>(((length & 0x3F) << 8) | wire_[position + 1]);
-        // Pointing backwards only makes loops impossible: each jump strictly
-        // decreases the position.
+        // Backward pointers make a chain of pointers finite; a cycle through
+        // labels (a pointer back to a label before it) is ended by the
+        // 255-octet name limit, as each pass adds a label.
         if (target >= position) {
           return error(what, "has a compression pointer that does not point backwards", position);
         }

@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "reqscope/util/text.hpp"
@@ -75,20 +77,42 @@ Result<std::string> reverse_name(std::string_view address) {
               "give the address to look up, e.g. -x 192.0.2.1 or -x 2001:db8::1");
 }
 
+std::vector<std::string> labels_of(std::string_view name) {
+  std::vector<std::string> labels;
+  if (name == "." || name.empty()) return labels;
+  std::string label;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    if (c == '.') {
+      labels.push_back(std::move(label));
+      label.clear();
+    } else if (c == '\\' && i + 3 < name.size() &&
+               std::isdigit(static_cast<unsigned char>(name[i + 1])) &&
+               std::isdigit(static_cast<unsigned char>(name[i + 2])) &&
+               std::isdigit(static_cast<unsigned char>(name[i + 3]))) {
+      label += static_cast<char>((name[i + 1] - '0') * 100 + (name[i + 2] - '0') * 10 +
+                                 (name[i + 3] - '0'));
+      i += 3;
+    } else if (c == '\\' && i + 1 < name.size()) {
+      label += name[++i];
+    } else {
+      label += c;
+    }
+  }
+  if (!label.empty()) labels.push_back(std::move(label));
+  return labels;
+}
+
 bool is_within(std::string_view name, std::string_view zone) {
-  if (zone == "." || zone.empty()) return true;
-  if (name.size() < zone.size()) return false;
-  if (!util::iequals(name.substr(name.size() - zone.size()), zone)) return false;
-  return name.size() == zone.size() || name[name.size() - zone.size() - 1] == '.';
+  const auto labels = labels_of(name);
+  const auto zone_labels = labels_of(zone);
+  if (zone_labels.size() > labels.size()) return false;
+  return std::equal(zone_labels.rbegin(), zone_labels.rend(), labels.rbegin(),
+                    [](const std::string& a, const std::string& b) { return util::iequals(a, b); });
 }
 
 int label_count(std::string_view name) {
-  if (name == "." || name.empty()) return 0;
-  int count = 1;
-  for (const char c : name) {
-    if (c == '.') ++count;
-  }
-  return count;
+  return static_cast<int>(labels_of(name).size());
 }
 
 }  // namespace reqscope::dns

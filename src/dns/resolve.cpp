@@ -249,13 +249,14 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
       return finish("localhost", {"::1", "127.0.0.1"});
   }
 
+  // Before the channel: destroying it runs pending callbacks, which use these.
+  std::vector<std::unique_ptr<PendingQuery>> pending;
   ChannelOptions channel_options;
   channel_options.servers = options.servers;
   auto channel = make_channel(channel_options);
   if (!channel) return tl::unexpected(channel.error());
   resolution.servers = channel_servers(channel->get());
 
-  std::vector<std::unique_ptr<PendingQuery>> pending;
   if (options.family != Family::ipv4) {
     pending.push_back(std::make_unique<PendingQuery>(
         PendingQuery{{host, "AAAA", "", "", {}, {}}, Clock::now(), false}));
@@ -316,12 +317,15 @@ Result<Resolution> resolve_by_walk(const std::string& host, Family family,
                      : walk.rcode == "NOERROR" && query.answers.empty() ? std::string("NODATA")
                                                                         : walk.rcode;
       resolution.queries.push_back(std::move(query));
-      if (!walk.steps.empty() && !walk.steps.back().server_ip.empty()) {
+      if (!walk.steps.empty() && !walk.steps.back().server_ip.empty() && !walk.error) {
         resolution.servers = {format_server_address({walk.steps.back().server_ip, options.port})};
       }
       const auto error = walk.error;
       const bool nxdomain = walk.rcode == "NXDOMAIN";
       resolution.walks.push_back(std::move(walk));
+      // A failed AAAA walk after A found addresses is what getaddrinfo shrugs
+      // off too: connect over the family that resolved.
+      if (error && error->kind != "interrupted" && !addresses.empty()) continue;
       if (error) {
         resolution.duration = Clock::now() - started;
         if (partial != nullptr) *partial = resolution;

@@ -38,6 +38,42 @@ std::string glue_for(const Message& reply, const std::string& server_name,
   return {};
 }
 
+// The error when no server of `zone` gave a usable reply, by how they failed.
+Error zone_failure(const std::string& zone, const std::vector<std::string>& failures,
+                   const std::vector<std::string>& kinds) {
+  constexpr std::size_t kShownFailures = 3;
+  std::vector<std::string> shown(
+      failures.begin(),
+      failures.begin() + static_cast<long>(std::min(failures.size(), kShownFailures)));
+  if (failures.size() > kShownFailures) {
+    shown.push_back("and " + std::to_string(failures.size() - kShownFailures) + " more");
+  }
+  const auto detail = " (" + util::join(shown, "; ") + ")";
+  const bool at_root = zone == ".";
+  const auto servers = at_root ? std::string("root server") : "server for " + zone;
+  const auto all = [&](std::string_view kind) {
+    return !kinds.empty() &&
+           std::all_of(kinds.begin(), kinds.end(), [&](const auto& k) { return k == kind; });
+  };
+  if (all("refused")) {
+    return {"dns_refused", "DNS: no " + servers + " could be reached" + detail,
+            at_root ? "check the root server addresses and the route to them (is the network up?)"
+                    : "the delegation of " + zone + " points at hosts that serve no DNS"};
+  }
+  if (all("timeout")) {
+    return {"dns_timeout", "DNS: no " + servers + " answered" + detail,
+            at_root ? "check the root server addresses and the route to them (is the network up?)"
+                    : "the delegation of " + zone + " points at dead or filtered servers"};
+  }
+  if (all("malformed")) {
+    return {"dns_malformed", "DNS: every " + servers + " sent a malformed reply" + detail,
+            "something between here and the servers mangles DNS, or the servers are broken"};
+  }
+  return {"dns_servfail", "DNS: every " + servers + " failed" + detail,
+          at_root ? "the root servers given answer, but not as servers of the root zone"
+                  : "a lame delegation: the parent zone names servers that do not serve " + zone};
+}
+
 }  // namespace
 
 void classify_reply(WalkStep& step, const Message& reply) {
@@ -45,6 +81,8 @@ void classify_reply(WalkStep& step, const Message& reply) {
   step.rcode = rcode_name(reply.header.rcode);
   if (reply.header.rcode == rcode::nxdomain) {
     step.kind = "nxdomain";
+    // With a CNAME, NXDOMAIN is about the chain's end (RFC 6604): keep the chain.
+    step.answers = follow_answer(reply.answers, step.name, step.type, step.zone).cnames;
     if (!reply.header.aa) {
       step.note =
           "not authoritative (AA clear): a middlebox or cache may be answering for " + step.server;
@@ -135,46 +173,13 @@ Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std
   return std::make_pair(std::move(roots), port == 0 ? 53 : port);
 }
 
-// The error when no server of `zone` gave a usable reply, by how they failed.
-Error zone_failure(const std::string& zone, const std::vector<std::string>& failures,
-                   const std::vector<std::string>& kinds) {
-  constexpr std::size_t kShownFailures = 3;
-  std::vector<std::string> shown(
-      failures.begin(),
-      failures.begin() + static_cast<long>(std::min(failures.size(), kShownFailures)));
-  if (failures.size() > kShownFailures) {
-    shown.push_back("and " + std::to_string(failures.size() - kShownFailures) + " more");
-  }
-  const auto detail = " (" + util::join(shown, "; ") + ")";
-  const bool at_root = zone == ".";
-  const auto servers = at_root ? std::string("root server") : "server for " + zone;
-  const auto all = [&](std::string_view kind) {
-    return !kinds.empty() &&
-           std::all_of(kinds.begin(), kinds.end(), [&](const auto& k) { return k == kind; });
-  };
-  if (all("refused")) {
-    return {"dns_refused", "DNS: no " + servers + " could be reached" + detail,
-            at_root ? "check the root server addresses and the route to them (is the network up?)"
-                    : "the delegation of " + zone + " points at hosts that serve no DNS"};
-  }
-  if (all("timeout")) {
-    return {"dns_timeout", "DNS: no " + servers + " answered" + detail,
-            at_root ? "check the root server addresses and the route to them (is the network up?)"
-                    : "the delegation of " + zone + " points at dead or filtered servers"};
-  }
-  if (all("malformed")) {
-    return {"dns_malformed", "DNS: every " + servers + " sent a malformed reply" + detail,
-            "something between here and the servers mangles DNS, or the servers are broken"};
-  }
-  return {"dns_servfail", "DNS: every " + servers + " failed" + detail,
-          at_root ? "the root servers given answer, but not as servers of the root zone"
-                  : "a lame delegation: the parent zone names servers that do not serve " + zone};
-}
-
 struct Walker::State {
   std::vector<WalkStep> steps;
   std::vector<std::string> names;  // every name walked for, to catch CNAME loops
-  Clock::time_point deadline;
+  // Server names whose address is being looked up: a glueless delegation
+  // cycle (a's servers in b, b's in a) must not recurse through the cache.
+  std::vector<std::string> resolving;
+  int resolves = 0;  // every resolve() entered, cached or not, against runaway work
 };
 
 struct Walker::Outcome {
@@ -187,7 +192,8 @@ bool WalkResult::found() const {
   return !error && !answers.empty() && answers.back().type == type;
 }
 
-Walker::Walker(WalkOptions options) : options_(std::move(options)) {}
+Walker::Walker(WalkOptions options)
+    : options_(std::move(options)), deadline_(Clock::now() + options_.timeout) {}
 
 bool Walker::cancelled() const {
   return options_.cancel != nullptr && options_.cancel->load();
@@ -196,7 +202,6 @@ bool Walker::cancelled() const {
 WalkResult Walker::walk(const std::string& name, std::uint16_t type) {
   const auto started = Clock::now();
   State state;
-  state.deadline = started + options_.timeout;
   state.names.push_back(name);
   auto outcome = resolve(state, name, type, 0);
   WalkResult result;
@@ -210,8 +215,8 @@ WalkResult Walker::walk(const std::string& name, std::uint16_t type) {
   return result;
 }
 
-WalkStep Walker::ask(State& state, const ServerRef& server, const std::string& zone,
-                     const std::string& name, std::uint16_t type, int depth, bool tcp) {
+WalkStep Walker::ask(const ServerRef& server, const std::string& zone, const std::string& name,
+                     std::uint16_t type, int depth, bool tcp) {
   WalkStep step;
   step.depth = depth;
   step.server = server.name;
@@ -221,8 +226,7 @@ WalkStep Walker::ask(State& state, const ServerRef& server, const std::string& z
   step.type = type;
   step.transport = tcp || options_.tcp ? "tcp" : "udp";
   if (options_.on_step) options_.on_step(step);
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(state.deadline - Clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
   const ServerAddress address{server.ip, options_.port};
   const auto query = build_query(name, type, {0, false, 1232});
   const auto sent = exchange(
@@ -231,7 +235,11 @@ WalkStep Walker::ask(State& state, const ServerRef& server, const std::string& z
               options_.cancel});
   step.transport = sent.transport;
   step.duration = sent.duration;
-  if (sent.status != "answered") {
+  step.reply_status = sent.status;
+  if (cancelled() && sent.status == "timeout") {
+    step.kind = "interrupted";
+    step.note = "interrupted (Ctrl-C) while waiting for the reply";
+  } else if (sent.status != "answered") {
     step.kind = sent.status == "timeout" ? "timeout" : "error";
     step.note = sent.error;
   } else if (sent.reply->header.tc && sent.transport == "udp") {
@@ -261,13 +269,21 @@ std::optional<std::string> Walker::address_of(State& state, ServerRef& server,
     if (options_.on_step) options_.on_step(step);
     return std::nullopt;
   }
+  const auto already =
+      std::any_of(state.resolving.begin(), state.resolving.end(),
+                  [&](const std::string& n) { return util::iequals(n, server.name); });
+  if (already) return std::nullopt;
+  state.resolving.push_back(server.name);
   auto found = resolve(state, server.name, type::a, depth + 1);
+  state.resolving.pop_back();
   for (const auto& record : found.answers) {
     if (record.type != type::a) continue;
     server.ip = record.data;
     // Later walks through this zone reuse the address, as a resolver's cache would.
-    for (auto& cached : delegations_[zone]) {
-      if (util::iequals(cached.name, server.name)) cached.ip = server.ip;
+    if (auto known = delegations_.find(util::to_lower(zone)); known != delegations_.end()) {
+      for (auto& cached : known->second) {
+        if (util::iequals(cached.name, server.name)) cached.ip = server.ip;
+      }
     }
     return server.ip;
   }
@@ -276,6 +292,14 @@ std::optional<std::string> Walker::address_of(State& state, ServerRef& server,
 
 Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint16_t type,
                                 int depth) {
+  if (++state.resolves > kMaxWalkSteps) {
+    return {{},
+            {},
+            Error{"dns_limit",
+                  "DNS walk for " + name + " needed more than " + std::to_string(kMaxWalkSteps) +
+                      " lookups (CNAMEs and glueless server names)",
+                  "the zones' delegations or CNAMEs need fixing"}};
+  }
   if (depth > kMaxWalkDepth) {
     return {{},
             {},
@@ -308,11 +332,9 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
                 Error{"dns_limit",
                       "DNS walk for " + name + " took more than " + std::to_string(kMaxWalkSteps) +
                           " queries",
-                      "a referral loop or a long chain of lame servers; check the "
-                      "delegations of " +
-                          zone}};
+                      "a long chain of lame or dead servers; check the delegations of " + zone}};
       }
-      if (Clock::now() >= state.deadline) {
+      if (Clock::now() >= deadline_) {
         return {
             {},
             {},
@@ -324,19 +346,19 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
         failure_kinds.emplace_back("lame");
         continue;
       }
-      auto step = ask(state, server, zone, name, type, depth, false);
+      auto step = ask(server, zone, name, type, depth, false);
       if (step.kind == "truncated") {
         step.from_cache = cached;
         state.steps.push_back(step);
         if (options_.on_step) options_.on_step(step);
-        step = ask(state, server, zone, name, type, depth, true);
+        step = ask(server, zone, name, type, depth, true);
       }
       step.from_cache = cached;
       state.steps.push_back(step);
       if (options_.on_step) options_.on_step(step);
       if (cancelled()) return {{}, {}, interrupted_error()};
 
-      if (step.kind == "nxdomain") return {step.rcode, {}, std::nullopt};
+      if (step.kind == "nxdomain") return {step.rcode, step.answers, std::nullopt};
       if (step.kind == "nodata") return {step.rcode, {}, std::nullopt};
       if (step.kind == "answer") {
         const auto chain = follow_answer(step.answers, name, type, zone);
@@ -360,17 +382,15 @@ Walker::Outcome Walker::resolve(State& state, const std::string& name, std::uint
       if (step.kind == "referral") {
         zone = step.referral_zone;
         servers = step.referral;
-        delegations_[zone] = servers;
+        delegations_[util::to_lower(zone)] = servers;
         cached = false;
         moved = true;
         continue;
       }
-      failure_kinds.push_back(step.kind == "timeout"            ? "timeout"
-                              : step.note == kConnectionRefused ? "refused"
-                              : step.rcode.empty() && step.kind == "error" &&
-                                      step.note.starts_with("malformed")
-                                  ? "malformed"
-                                  : "lame");
+      failure_kinds.push_back(step.kind == "timeout"             ? "timeout"
+                              : step.reply_status == "refused"   ? "refused"
+                              : step.reply_status == "malformed" ? "malformed"
+                                                                 : "lame");
       failures.push_back(server.name + ": " + step.note);
     }
     if (moved) continue;

@@ -99,10 +99,10 @@ std::string outcome_word(const std::string& outcome, const Style& style) {
   return style.bold(style.red("FAILED"));
 }
 
-// A verdict line as it is, or wrapped when a long name makes it wider than the screen.
-std::string fit(const std::string& line) {
-  if (util::display_width(line) <= kColumns) return line + "\n";
-  return util::wrap(line, kColumns, "", "    ");
+// A verdict: the word, two spaces, then the text, wrapped when a long name
+// makes it wider than the screen.
+std::string fit(const std::string& word, const std::string& text) {
+  return util::wrap(text, kColumns, word + "  ", "    ");
 }
 
 std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
@@ -130,10 +130,9 @@ std::string lookup_verdict(const dns::Lookup& lookup, const Style& style) {
   }
   std::string out;
   if (found.empty()) {
-    out = fit(outcome_word(negative->outcome, style) + "  " + negative->explanation + took);
+    out = fit(outcome_word(negative->outcome, style), negative->explanation + took);
   } else {
-    out = fit(style.bold(style.green("OK")) + "  " + lookup.name + "  " + verdict_records(found) +
-              took);
+    out = fit(style.bold(style.green("OK")), lookup.name + " " + verdict_records(found) + took);
     if (negative != nullptr) others.insert(others.begin(), negative);
   }
   for (const auto* other : others) {
@@ -289,8 +288,8 @@ std::string step_detail(const dns::WalkStep& step, const Style& style, const std
     text = "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
   } else if (step.kind == "truncated") {
     text = style.yellow("truncated (TC): asking again over TCP");
-  } else if (step.kind == "timeout" && step.note == "interrupted") {
-    text = style.yellow("interrupted (Ctrl-C) while waiting for the reply");
+  } else if (step.kind == "interrupted") {
+    text = style.yellow(step.note);
   } else if (step.kind == "timeout") {
     text = style.red("no reply in " + format_ms(util::to_ms(step.duration)) +
                      ": server dead, "
@@ -404,25 +403,31 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
       std::to_string(walk.steps.size()) + (walk.steps.size() == 1 ? " query" : " queries");
   std::string out;
   const auto tail = " " + std::string(style.dot()) + " " + queries + " in " + took;
-  std::string verdict;
+  std::string word;
+  std::string text;
   if (walk.error && walk.error->kind == "interrupted") {
-    verdict = style.bold(style.yellow("INTERRUPTED")) + "  " + walk.name + ": partial walk" + tail;
+    word = style.bold(style.yellow("INTERRUPTED"));
+    text = walk.name + ": partial walk";
   } else if (walk.error) {
-    verdict = style.bold(style.red("FAILED")) + "  " + walk.error->kind + tail;
+    word = style.bold(style.red("FAILED"));
+    text = walk.error->kind;
   } else if (walk.rcode == "NXDOMAIN") {
-    verdict = style.bold(style.yellow("NXDOMAIN")) + "  " + walk.name + " does not exist" + tail;
+    word = style.bold(style.yellow("NXDOMAIN"));
+    text = walk.answers.empty() ? walk.name + " does not exist"
+                                : walk.name + " is a CNAME to " + walk.answers.back().data +
+                                      ", which does not exist";
   } else if (!walk.found()) {
-    verdict = style.bold(style.yellow("NODATA")) + "  " + walk.name + " has no " +
-              dns::type_name(walk.type) + " record" + tail;
+    word = style.bold(style.yellow("NODATA"));
+    text = walk.name + " has no " + dns::type_name(walk.type) + " record";
   } else {
     std::vector<std::string> data;
     for (const auto& record : walk.answers) {
       if (record.type == walk.type) data.push_back(record.data);
     }
-    verdict = style.bold(style.green("OK")) + "  " + walk.name + " " + dns::type_name(walk.type) +
-              " " + verdict_records(data) + tail;
+    word = style.bold(style.green("OK"));
+    text = walk.name + " " + dns::type_name(walk.type) + " " + verdict_records(data);
   }
-  out += fit(verdict);
+  out += fit(word, text + tail);
   if (walk.error && walk.error->kind != "interrupted") out += error_block(*walk.error);
   out += "\nWalk from the root\n" + render_walk_steps(walk.steps, style, "", options.verbose);
   if (!walk.answers.empty()) {

@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
 #include "support/dns_hierarchy.hpp"
@@ -24,6 +25,19 @@ Json walk(const std::vector<std::string>& extra, int expected_exit) {
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == expected_exit);
   return Json::parse(result.out);
+}
+
+// Wrapped prose with line breaks and runs of spaces folded into one space.
+std::string flat(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\n' || c == ' ') {
+      if (out.empty() || out.back() != ' ') out += ' ';
+    } else {
+      out += c;
+    }
+  }
+  return out;
 }
 
 std::vector<std::string> kinds(const Json& doc) {
@@ -366,17 +380,9 @@ TEST_CASE("a root where nothing listens is dns_refused, and --explain says what 
   CHECK(result.out.rfind("FAILED  dns_refused", 0) == 0);
   CHECK(result.out.find("no root server could be reached") != std::string::npos);
   CHECK(result.out.find("What this walk shows") != std::string::npos);
-  // Wrapped prose: compare with line breaks and indents folded into single spaces.
-  std::string flat;
-  for (const char c : result.out) {
-    if (c == '\n' || c == ' ') {
-      if (flat.empty() || flat.back() != ' ') flat += ' ';
-    } else {
-      flat += c;
-    }
-  }
-  CHECK(flat.find("failed after 1 query: no server of a zone could be reached at all") !=
-        std::string::npos);
+  CHECK(
+      flat(result.out).find("failed after 1 query: no server of a zone could be reached at all") !=
+      std::string::npos);
 }
 
 TEST_CASE("a stub lookup sent to a server that does not recurse says so", "[dns][stub][errors]") {
@@ -387,4 +393,26 @@ TEST_CASE("a stub lookup sent to a server that does not recurse says so", "[dns]
   CHECK(doc["error"]["kind"] == "dns_error");
   CHECK(doc["queries"][0]["explanation"].get<std::string>().find("does not recurse") !=
         std::string::npos);
+}
+
+TEST_CASE("NXDOMAIN after a CNAME is about the CNAME's target", "[dns][walk]") {
+  const auto doc = walk({"dangling.example.test"}, 1);
+  CHECK(doc["rcode"] == "NXDOMAIN");
+  REQUIRE(doc["answers"].size() == 1);
+  CHECK(doc["answers"][0]["data"] == "gone.example.test");
+  const auto human =
+      run_reqscope({"dns", "dangling.example.test", "--trace", "--root", hierarchy().root()},
+                   {{"NO_COLOR", "1"}});
+  CHECK(flat(human.out).rfind("NXDOMAIN dangling.example.test is a CNAME to gone.example.test, "
+                              "which does not exist",
+                              0) == 0);
+}
+
+TEST_CASE("a glueless delegation cycle fails at once instead of recursing", "[dns][walk][errors]") {
+  const auto started = std::chrono::steady_clock::now();
+  const auto doc = walk({"www.cyc1.test"}, 3);
+  CHECK(doc["error"]["kind"] == "dns_servfail");
+  CHECK(doc["steps"].size() < 16);
+  // No timeouts are involved: the whole walk is loopback round trips.
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
 }

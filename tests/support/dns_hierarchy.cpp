@@ -64,6 +64,9 @@ other           IN NS  ns.example.test.
 flaky           IN NS  dead.nic.test.
 flaky           IN NS  ns1.example.test.
 dead            IN NS  dead.nic.test.
+; a glueless cycle: each zone's only server has its name in the other zone
+cyc1            IN NS  ns.cyc2.test.
+cyc2            IN NS  ns.cyc1.test.
 ; 70 servers where nothing listens: a walk gives up at its 64-query limit
 {many}
 )";
@@ -82,6 +85,7 @@ www         IN A   127.0.0.1
 www         IN AAAA ::1
 mail        IN A   127.0.0.1
 inzone      IN CNAME www
+dangling    IN CNAME gone
 alias       IN CNAME www.other.test.
 loop        IN CNAME loop.other.test.
 ; hop0 -> hop1.other.test -> hop2.example.test -> ... -> hop10: ten zone changes

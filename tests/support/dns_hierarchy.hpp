@@ -37,6 +37,10 @@ namespace reqscope::test {
 //   hop0.example.test A         a CNAME chain that changes zone ten times (hop1.other.test,
 //                               hop2.example.test, ... hop10.example.test A 127.0.0.10): past
 //                               the walk's depth limit of 8
+//   dangling.example.test       CNAME gone.example.test., which does not exist: NXDOMAIN
+//                               that is about the CNAME's target (RFC 6604)
+//   www.cyc1.test A             a glueless cycle: cyc1.test's only server is ns.cyc2.test,
+//                               cyc2.test's only server is ns.cyc1.test, no glue anywhere
 //   www.many.test A             70 servers on 127.53.2.1-70 where nothing listens: past the
 //                               walk's limit of 64 queries
 //   big.example.test TXT        2048 bytes of TXT: truncated over UDP (TC, empty answer) even

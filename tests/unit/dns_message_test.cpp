@@ -519,3 +519,25 @@ TEST_CASE("the fuzz seed corpus: ok- messages parse, bad- messages are rejected"
   }
   CHECK(seeds > 20);
 }
+
+TEST_CASE("escaped names from the wire keep their labels", "[dns][name]") {
+  CHECK(labels_of("a\\.b.example") == std::vector<std::string>{"a.b", "example"});
+  CHECK(labels_of("x\\001y.test") == std::vector<std::string>{std::string("x\x01y"), "test"});
+  CHECK(label_count("a\\.b.example") == 2);
+  CHECK(is_within("a\\.b.example", "example"));
+  CHECK_FALSE(is_within("a\\.example", "example"));
+  CHECK_FALSE(is_within("a\\.example.com", "example.com"));
+  CHECK(is_within("x.a\\.example.com", "a\\.example.com"));
+  // A label of 63 control octets is 252 characters escaped; it must go back as 63 octets.
+  Wire w;
+  w.header(0x8000, 1, 0, 0, 0).u8(63);
+  for (int i = 0; i < 63; ++i)
+    w.u8(1);
+  w.raw("\x04test").u8(0).u16(1).u16(1);
+  auto parsed = parse_message(w.span());
+  REQUIRE(parsed);
+  const auto query = build_query(parsed->questions[0].name, type::a, {1, false, 0});
+  auto again = parse_message(query);
+  REQUIRE(again);
+  CHECK(again->questions[0].name == parsed->questions[0].name);
+}

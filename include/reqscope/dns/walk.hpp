@@ -32,7 +32,7 @@ Result<std::pair<std::vector<ServerRef>, int>> parse_roots(const std::vector<std
 struct WalkOptions {
   std::vector<ServerRef> roots = root_hints();
   int port = 53;  // used for every server of the walk, so a test hierarchy fits one port
-  std::chrono::nanoseconds timeout = std::chrono::seconds(30);  // for the whole walk
+  std::chrono::nanoseconds timeout = std::chrono::seconds(30);  // for all walks of a Walker
   std::chrono::milliseconds server_timeout{1500};               // per query
   bool tcp = false;  // every query over TCP (otherwise only after a truncated UDP reply)
   const std::atomic<bool>* cancel = nullptr;
@@ -54,8 +54,10 @@ struct WalkStep {
   std::uint16_t type = 0;
   std::string transport;  // "udp" or "tcp"
   // "referral", "answer", "nxdomain", "nodata", "truncated" (retried over TCP),
-  // "timeout", "error" (a lame server: failed, refused, or answered off-zone)
+  // "timeout", "interrupted" (Ctrl-C), "error" (a lame server: failed,
+  // refused, or answered off-zone)
   std::string kind;
+  std::string reply_status;         // Exchange::status: "answered", "timeout", "refused", ...
   std::optional<Header> flags;      // the reply's header, when there was a reply
   std::string rcode;                // "NOERROR", ...; empty without a reply
   std::string referral_zone;        // for a referral: the child zone
@@ -83,7 +85,8 @@ struct WalkResult {
   std::string rcode;            // of the final answer; empty when the walk failed
   std::vector<Record> answers;  // the CNAME chain, then the records of the asked type
   std::vector<WalkStep> steps;
-  std::optional<Error> error;  // dns_timeout, dns_servfail, dns_loop, dns_limit, interrupted
+  // dns_timeout, dns_refused, dns_servfail, dns_malformed, dns_loop, dns_limit, interrupted
+  std::optional<Error> error;
   std::chrono::nanoseconds duration{0};
 };
 
@@ -102,11 +105,13 @@ class Walker {
   std::optional<std::string> address_of(State& state, ServerRef& server, const std::string& zone,
                                         int depth);
   bool cancelled() const;
-  WalkStep ask(State& state, const ServerRef& server, const std::string& zone,
-               const std::string& name, std::uint16_t type, int depth, bool tcp);
+  WalkStep ask(const ServerRef& server, const std::string& zone, const std::string& name,
+               std::uint16_t type, int depth, bool tcp);
 
   WalkOptions options_;
-  std::map<std::string, std::vector<ServerRef>> delegations_;  // zone → servers
+  // Every walk of this Walker shares one budget: A then AAAA stay within --timeout.
+  std::chrono::steady_clock::time_point deadline_;
+  std::map<std::string, std::vector<ServerRef>> delegations_;  // lower-case zone → servers
 };
 
 }  // namespace reqscope::dns
