@@ -4,11 +4,15 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -102,15 +106,19 @@ void answer_from(const Zone& zone, const dns::Question& question, dns::Message& 
 
 std::vector<std::uint8_t> answer_query(std::span<const std::uint8_t> query,
                                        const std::vector<Zone>& zones) {
-  auto parsed = dns::parse_message(query);
+  constexpr std::size_t kHeaderSize = 12;
+  constexpr std::uint8_t kResponseBit = 0x80;
+  // Never answer a response (two responders would bounce errors forever) or a
+  // datagram too short to carry an ID.
+  if (query.size() < kHeaderSize || (query[2] & kResponseBit) != 0) return {};
   dns::Message reply;
   reply.header.qr = true;
-  if (!parsed || parsed->header.qr || parsed->questions.size() != 1) {
-    if (query.size() >= 2) reply.header.id = static_cast<std::uint16_t>(query[0] << 8 | query[1]);
+  reply.header.id = static_cast<std::uint16_t>(query[0] << 8 | query[1]);
+  auto parsed = dns::parse_message(query);
+  if (!parsed || parsed->questions.size() != 1) {
     reply.header.rcode = dns::rcode::formerr;
     return dns::encode_message(reply).value_or(std::vector<std::uint8_t>{});
   }
-  reply.header.id = parsed->header.id;
   reply.header.rd = parsed->header.rd;
   reply.questions = parsed->questions;
   const auto& question = parsed->questions.front();
@@ -180,6 +188,7 @@ struct DnsLab::Impl {
         if (received <= 0) continue;
         const auto reply =
             answer_query({buffer.data(), static_cast<std::size_t>(received)}, servers[i].zones);
+        if (reply.empty()) continue;
         sendto(sockets[i], reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&peer),
                peer_length);
       }
@@ -194,6 +203,7 @@ Result<std::unique_ptr<DnsLab>> DnsLab::start(std::uint16_t port) {
     impl->servers = demo_hierarchy();
     impl->port = port;
     bool bound = true;
+    std::string bind_error;
     for (const auto& server : impl->servers) {
       const int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
       if (fd < 0) return fail("network", "DNS lab: cannot create a UDP socket");
@@ -203,6 +213,7 @@ Result<std::unique_ptr<DnsLab>> DnsLab::start(std::uint16_t port) {
       address.sin_port = htons(impl->port);
       inet_pton(AF_INET, server.ip.c_str(), &address.sin_addr);
       if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        bind_error = std::strerror(errno);
         bound = false;
         break;
       }
@@ -213,7 +224,9 @@ Result<std::unique_ptr<DnsLab>> DnsLab::start(std::uint16_t port) {
     }
     if (!bound) {
       if (port != 0) {
-        return fail("network", "DNS lab: port " + std::to_string(port) + " is taken on 127.53.1.x",
+        return fail("network",
+                    "DNS lab: cannot listen on port " + std::to_string(port) +
+                        " of 127.53.1.x: " + bind_error,
                     "choose another port, or 0 for a free one");
       }
       continue;
@@ -221,8 +234,15 @@ Result<std::unique_ptr<DnsLab>> DnsLab::start(std::uint16_t port) {
     if (pipe2(impl->wake.data(), O_CLOEXEC) != 0) {
       return fail("network", "DNS lab: cannot create a pipe");
     }
+    // The server thread takes no signals: they belong to the thread that
+    // waits for Ctrl-C (lab) or checks for it (demo).
+    sigset_t all;
+    sigset_t previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
     auto* raw = impl.get();
     impl->thread = std::thread([raw] { raw->serve(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     return std::unique_ptr<DnsLab>(new DnsLab(std::move(impl)));
   }
   return fail("network", "DNS lab: no port was free on every 127.53.1.x address",

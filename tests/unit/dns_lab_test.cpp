@@ -63,10 +63,17 @@ TEST_CASE("the demo domain answers with authority, CNAMEs, NXDOMAIN and NODATA",
 
 TEST_CASE("the demo servers refuse other zones and garbage", "[lab][dns][errors]") {
   CHECK(ask("127.53.1.3", "example.com", a).header.rcode == dns::rcode::refused);
-  const std::vector<std::uint8_t> garbage = {0x12, 0x34, 0xFF};
+  // A header followed by garbage gets FORMERR with the query's ID.
+  const std::vector<std::uint8_t> garbage = {0x12, 0x34, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xFF};
   auto reply = dns::parse_message(lab::answer_query(garbage, zones_of("127.53.1.1")));
   REQUIRE(reply);
   CHECK(reply->header.id == 0x1234);
   CHECK(reply->header.rcode == dns::rcode::formerr);
-  CHECK(dns::parse_message(lab::answer_query({}, zones_of("127.53.1.1"))));
+  // Too short to answer, or a response: no reply at all.
+  CHECK(lab::answer_query({}, zones_of("127.53.1.1")).empty());
+  CHECK(lab::answer_query(std::vector<std::uint8_t>{0x12, 0x34, 0xFF}, zones_of("127.53.1.1"))
+            .empty());
+  auto response = dns::build_query("www.demo.lab", a, {1, false, 0});
+  response[2] |= 0x80;
+  CHECK(lab::answer_query(response, zones_of("127.53.1.3")).empty());
 }
