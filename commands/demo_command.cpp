@@ -91,14 +91,12 @@ int run_demo(const GlobalOptions& global) {
 
   // The last step: where an address comes from, walked on a local DNS hierarchy.
   dns::WalkOptions walk_options;
-  auto roots = dns::parse_roots({(*names)->root()}, "--root");
-  walk_options.roots = roots->first;
-  walk_options.port = roots->second;
+  walk_options.roots = {{"a.root-servers.lab", lab::demo_hierarchy().front().ip}};
+  walk_options.port = (*names)->port();
   walk_options.timeout = *timeout;
   const auto walk = dns::Walker(walk_options).walk("www.demo.lab", dns::type::a);
-  const bool found = !walk.answers.empty() && walk.answers.back().type == dns::type::a;
   if (!failed && walk.error) failed = exit_code_for(walk.error->kind);
-  if (!failed && !found) failed = ExitCode::check_failed;
+  if (!failed && !walk.found()) failed = ExitCode::check_failed;
   const auto walk_command = "reqscope dns www.demo.lab --trace --root " + (*names)->root() +
                             (default_timeout ? "" : " --timeout " + global.timeout) + " --explain";
   const std::string walk_title = "DNS, from the root";

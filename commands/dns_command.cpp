@@ -1,6 +1,9 @@
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "cli.hpp"
 #include "reqscope/dns/lookup.hpp"
@@ -9,7 +12,6 @@
 #include "reqscope/dns/walk.hpp"
 #include "reqscope/render/dns_human.hpp"
 #include "reqscope/render/dns_json.hpp"
-#include "reqscope/render/trace_json.hpp"
 #include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -31,6 +33,9 @@ struct Plan {
   std::string name;
   std::vector<std::uint16_t> types;
   std::chrono::nanoseconds timeout{0};
+  std::vector<std::string> servers;   // "IP:PORT"
+  std::vector<dns::ServerRef> roots;  // empty: the built-in root hints
+  int root_port = 53;
 };
 
 Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
@@ -88,6 +93,17 @@ Result<Plan> make_plan(const DnsArgs& args, const GlobalOptions& global) {
   if (!args.trace && !args.roots.empty()) {
     return fail("bad_option", "--root only applies with --trace", "add --trace");
   }
+  for (const auto& text : args.servers) {
+    auto server = dns::parse_server_address(text, "--server");
+    if (!server) return tl::unexpected(server.error());
+    plan.servers.push_back(dns::format_server_address(*server));
+  }
+  if (!args.roots.empty()) {
+    auto roots = dns::parse_roots(args.roots, "--root");
+    if (!roots) return tl::unexpected(roots.error());
+    plan.roots = roots->first;
+    plan.root_port = roots->second;
+  }
   auto timeout = timeout_of(global);
   if (!timeout) return tl::unexpected(timeout.error());
   plan.timeout = *timeout;
@@ -105,45 +121,42 @@ int lookup_exit_code(const dns::Lookup& lookup) {
 
 int run_stub(const DnsArgs& args, const Plan& plan, const GlobalOptions& global) {
   dns::LookupOptions options;
-  for (const auto& text : args.servers) {
-    auto server = dns::parse_server_address(text, "--server");
-    if (!server) return report_error(global, "dns", server.error());
-    options.servers.push_back(dns::format_server_address(*server));
-  }
+  options.servers = plan.servers;
   options.tcp = args.tcp;
   options.timeout = plan.timeout;
   options.cancel = &interrupted();
   auto lookup = dns::lookup(plan.name, plan.types, options);
   if (!lookup) return report_error(global, "dns", lookup.error());
-  const bool stopped = interrupted();
   if (global.json) {
     print_stdout(render::lookup_document(*lookup).dump(2) + "\n");
   } else {
     print_stdout(render::render_lookup(
         *lookup, {style_for(global), global.verbose, global.show_secrets, global.explain}));
   }
-  if (stopped) return kInterruptedExit;
+  if (lookup->interrupted) return kInterruptedExit;
   return lookup_exit_code(*lookup);
 }
 
 int run_walk(const DnsArgs& args, const Plan& plan, const GlobalOptions& global) {
   dns::WalkOptions options;
-  if (!args.roots.empty()) {
-    auto roots = dns::parse_roots(args.roots, "--root");
-    if (!roots) return report_error(global, "dns", roots.error());
-    options.roots = roots->first;
-    options.port = roots->second;
+  if (!plan.roots.empty()) {
+    options.roots = plan.roots;
+    options.port = plan.root_port;
   }
   options.timeout = plan.timeout;
   options.tcp = args.tcp;
   options.cancel = &interrupted();
-  const bool progress = !global.json && isatty(STDERR_FILENO) == 1;
+  // A live line on a terminal that can redraw one; never under --json.
+  const char* term = std::getenv("TERM");
+  const bool progress = !global.json && isatty(STDERR_FILENO) == 1 &&
+                        (term == nullptr || std::string_view(term) != "dumb");
   if (progress) {
-    options.on_step = [](const dns::WalkStep& step) {
+    winsize window{};
+    const std::size_t columns =
+        ioctl(STDERR_FILENO, TIOCGWINSZ, &window) == 0 && window.ws_col > 1 ? window.ws_col : 80;
+    options.on_step = [columns](const dns::WalkStep& step) {
       if (!step.kind.empty()) return;
-      std::fprintf(stderr, "\r\x1b[K%s %s? asking %s (%s) for %s ...", step.name.c_str(),
-                   dns::type_name(step.type).c_str(), step.server.c_str(), step.server_ip.c_str(),
-                   step.zone.c_str());
+      std::fprintf(stderr, "\r\x1b[K%s", render::walk_progress(step, columns - 1).c_str());
     };
   }
   dns::Walker walker(options);

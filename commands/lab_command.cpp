@@ -60,7 +60,7 @@ int run_lab(const LabArgs& args, const GlobalOptions& global) {
   }
 
   if (global.json) {
-    render::Json document{{"url", (*server)->url()}};
+    render::Json document{{"schema", "reqscope.lab/1"}, {"url", (*server)->url()}};
     if (names) document["dns_root"] = names->root();
     print_stdout(document.dump() + "\n");
   } else {

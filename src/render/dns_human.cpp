@@ -201,9 +201,9 @@ std::string render_query(const dns::TypeLookup& query, const HumanOptions& optio
 
 std::string explain_lookup(const dns::Lookup& lookup) {
   std::string text =
-      "A stub lookup asks a recursive resolver (here " +
+      "A stub lookup asks a server, normally a recursive resolver (here " +
       (lookup.servers.empty() ? std::string("the system's") : lookup.servers.front()) +
-      ") to find the answer for you, with the RD (recursion desired) flag set. The resolver "
+      "), to find the answer for you, with the RD (recursion desired) flag set. The resolver "
       "walks from the root down if it has nothing cached, and says so with RA (recursion "
       "available). AA (authoritative answer) means the server asked owns the zone; a resolver "
       "answering from its cache never sets it. Every record carries a TTL: how many seconds "
@@ -314,33 +314,39 @@ std::string walk_failure_note(const dns::WalkResult& walk, const Error& error) {
   const auto& kind = error.kind;
   std::string meaning;
   if (kind == "dns_timeout") {
-    meaning = "no server of a zone replied in time: they are down, or a firewall drops DNS";
+    meaning = "No server of a zone replied in time. They are down, or a firewall drops DNS.";
   } else if (kind == "dns_refused") {
     meaning =
-        "no server of a zone could be reached at all: nothing listens there, or there is "
-        "no route";
+        "No server of a zone could be reached at all. Nothing listens there, or there is "
+        "no route to it.";
   } else if (kind == "dns_servfail") {
     meaning =
-        "the servers a referral named answered, but not for that zone (a lame "
-        "delegation): the parent zone's NS records are out of date";
+        "The servers a referral named answered, but not for that zone. This is a lame "
+        "delegation: the parent zone's NS records are out of date.";
   } else if (kind == "dns_malformed") {
     meaning =
-        "every reply from a zone's servers was malformed: something between here and "
-        "them mangles DNS, or the servers are broken";
+        "Every reply from a zone's servers was malformed. Something between here and "
+        "them mangles DNS, or the servers are broken.";
   } else if (kind == "dns_loop") {
-    meaning = "CNAME records point at each other, so no address can ever be reached";
+    meaning = "CNAME records point at each other, so no address can ever be reached.";
   } else if (kind == "dns_limit") {
     meaning =
-        "the walk needed more queries or nested lookups than a resolver allows; "
-        "resolvers give up the same way and answer SERVFAIL";
+        "The walk needed more queries or nested lookups than a resolver allows, and "
+        "resolvers give up the same way.";
   } else {
-    meaning = error.message;
+    meaning = error.message + ".";
   }
   const auto queries = walk.steps.size();
-  return "The walk for " + walk.name + " failed after " + std::to_string(queries) +
-         (queries == 1 ? " query: " : " queries: ") + meaning +
-         ". A recursive resolver would answer SERVFAIL, and clients "
-         "see the name as not resolving at all.";
+  return "The walk for " + walk.name + " stopped after " + std::to_string(queries) +
+         (queries == 1 ? " query. " : " queries. ") + meaning +
+         " A recursive resolver would answer SERVFAIL, and clients see the name as not "
+         "resolving at all.";
+}
+
+// A server in running prose: "ns1.example.com at 192.0.2.53".
+std::string prose_label(const std::string& name, const std::string& ip) {
+  if (ip.empty() || name == ip) return name.empty() ? ip : name;
+  return name + " at " + ip;
 }
 
 }  // namespace
@@ -396,6 +402,13 @@ std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Sty
   return out;
 }
 
+std::string walk_progress(const dns::WalkStep& step, std::size_t columns) {
+  const auto line = "asking " + server_label(step.server, step.server_ip) + " about " + step.name +
+                    " " + dns::type_name(step.type) + ", for " +
+                    (step.zone == "." ? std::string("the root") : step.zone) + " ...";
+  return cut(line, columns);
+}
+
 std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options) {
   const auto& style = options.style;
   const auto took = format_ms(util::to_ms(walk.duration));
@@ -443,17 +456,22 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
 
 std::string explain_walk(const dns::WalkResult& walk) {
   std::vector<std::string> paragraphs;
-  if (const auto* root = first_step_in(walk, 0)) {
-    paragraphs.push_back(
-        "A root server (here " + server_label(root->server, root->server_ip) +
-        ") knows only who runs each top-level domain. Asked for " + walk.name +
-        ", it did not answer but gave a referral: the names of the servers for " +
-        (root->kind == "referral" ? root->referral_zone : std::string("the next zone")) +
-        ". Resolvers know the root servers' addresses from a built-in list, the root hints.");
+  const auto* root = first_step_in(walk, 0);
+  if (root != nullptr) {
+    const auto what = root->kind == "referral"
+                          ? "Asked for " + walk.name +
+                                ", it did not answer but gave a referral: the servers for " +
+                                root->referral_zone + "."
+                          : "Asked for " + walk.name + ", it answered itself (" + root->kind +
+                                "): the top-level domain is not delegated to anyone.";
+    paragraphs.push_back("A root server (here " + prose_label(root->server, root->server_ip) +
+                         ") knows only who runs each top-level domain. " + what +
+                         " Resolvers know the root servers' addresses from a built-in list, "
+                         "the root hints.");
   }
   if (const auto* tld = first_step_in(walk, 1)) {
     paragraphs.push_back(
-        "A TLD server (" + server_label(tld->server, tld->server_ip) + " for " + tld->zone +
+        "A TLD server (here " + prose_label(tld->server, tld->server_ip) + ", for " + tld->zone +
         ") knows which servers are authoritative for each domain registered under it" +
         (tld->kind == "referral" ? ", and referred the walk to " + tld->referral_zone : "") + ".");
   }
@@ -473,13 +491,14 @@ std::string explain_walk(const dns::WalkResult& walk) {
   const auto answer = std::find_if(walk.steps.rbegin(), walk.steps.rend(), [](const auto& step) {
     return step.kind == "answer" || step.kind == "nxdomain" || step.kind == "nodata";
   });
-  if (answer != walk.steps.rend()) {
-    paragraphs.push_back("The authoritative server (" +
-                         server_label(answer->server, answer->server_ip) + " for " + answer->zone +
+  // The root was described above when it gave the final word itself.
+  if (answer != walk.steps.rend() && &*answer != root) {
+    paragraphs.push_back("The authoritative server (here " +
+                         prose_label(answer->server, answer->server_ip) + ", for " + answer->zone +
                          ") holds the zone's records and answers with the AA flag: its word is "
                          "final.");
   }
-  if (!walk.answers.empty()) {
+  if (walk.found()) {
     const auto& record = walk.answers.back();
     paragraphs.push_back(
         "TTL caching: the answer may be kept for " + std::to_string(record.ttl) +
@@ -491,14 +510,17 @@ std::string explain_walk(const dns::WalkResult& walk) {
     paragraphs.push_back(walk_failure_note(walk, *walk.error));
   } else if (walk.rcode == "NXDOMAIN") {
     paragraphs.push_back(
-        "NXDOMAIN from the authoritative server means " + walk.name +
+        "NXDOMAIN from the authoritative server means " +
+        (walk.answers.empty() ? walk.name : walk.answers.back().data) +
         " does not exist. Resolvers cache that too, for the SOA record's negative TTL, so a "
         "name created just now may stay missing for them until that time has passed.");
   }
   if (paragraphs.empty()) return {};
   std::string out = "\nWhat this walk shows\n";
-  for (const auto& paragraph : paragraphs)
-    out += util::wrap(paragraph, kColumns, "  ", "  ") + "\n";
+  for (std::size_t i = 0; i < paragraphs.size(); ++i) {
+    if (i > 0) out += "\n";
+    out += util::wrap(paragraphs[i], kColumns, "  ", "  ");
+  }
   return out;
 }
 

@@ -7,8 +7,22 @@ namespace reqscope::render {
 
 namespace {
 
+Json record_json(const dns::Record& record) {
+  return {{"name", record.name},
+          {"type", dns::type_name(record.type)},
+          {"ttl_s", record.ttl},
+          {"data", record.data}};
+}
+
+Json records_json(const std::vector<dns::Record>& records) {
+  Json out = Json::array();
+  for (const auto& record : records)
+    out.push_back(record_json(record));
+  return out;
+}
+
 Json flags_json(const dns::Header& header) {
-  return {{"aa", header.aa}, {"tc", header.tc}, {"rd", header.rd},
+  return {{"qr", header.qr}, {"aa", header.aa}, {"tc", header.tc}, {"rd", header.rd},
           {"ra", header.ra}, {"ad", header.ad}, {"cd", header.cd}};
 }
 
@@ -45,22 +59,6 @@ Json query_json(const dns::TypeLookup& query) {
   return out;
 }
 
-}  // namespace
-
-Json record_json(const dns::Record& record) {
-  return {{"name", record.name},
-          {"type", dns::type_name(record.type)},
-          {"ttl", record.ttl},
-          {"data", record.data}};
-}
-
-Json records_json(const std::vector<dns::Record>& records) {
-  Json out = Json::array();
-  for (const auto& record : records)
-    out.push_back(record_json(record));
-  return out;
-}
-
 Json walk_steps_json(const std::vector<dns::WalkStep>& steps) {
   Json out = Json::array();
   for (const auto& step : steps) {
@@ -90,6 +88,8 @@ Json walk_steps_json(const std::vector<dns::WalkStep>& steps) {
   }
   return out;
 }
+
+}  // namespace
 
 Json lookup_document(const dns::Lookup& lookup) {
   Json answers = Json::array();

@@ -77,7 +77,7 @@ std::string repeat_verdict_line(const std::vector<http::TraceResult>& runs,
   return line;
 }
 
-std::string dns_line(const dns::Resolution& dns, const Style& style) {
+std::string dns_line(const dns::Resolution& dns, const Style& style, bool verbose) {
   const auto* arrow = style.arrow();
   const auto addresses = util::join(dns.addresses, ", ");
   if (dns.source == "literal") return "IP literal, no lookup";
@@ -93,7 +93,7 @@ std::string dns_line(const dns::Resolution& dns, const Style& style) {
     std::string out = fmt::format("{} {} {} (walked from the root)", dns.host, arrow,
                                   addresses.empty() ? "nothing" : addresses);
     for (const auto& walk : dns.walks) {
-      out += "\n" + render_walk_steps(walk.steps, style, "           ", false);
+      out += "\n" + render_walk_steps(walk.steps, style, "           ", verbose);
       out.pop_back();
     }
     return out;
@@ -148,7 +148,7 @@ void render_hop(std::string& out, std::size_t index, const http::Hop& hop,
   const auto& style = options.style;
   out += fmt::format("\n{}  {} {}\n", style.bold(fmt::format("Hop {}", index + 1)), hop.method,
                      hop.url);
-  if (hop.dns) out += fmt::format("  {:<9}{}\n", "dns", dns_line(*hop.dns, style));
+  if (hop.dns) out += fmt::format("  {:<9}{}\n", "dns", dns_line(*hop.dns, style, options.verbose));
   for (const auto& c : hop.connects) {
     const auto result = c.result == "ok" ? style.green(c.result) : style.red(c.result);
     out += fmt::format("  {:<9}{} port {} {} {} in {}{}\n", "connect", c.address, c.port, c.family,

@@ -34,7 +34,7 @@ TEST_CASE("lab prints its URL and stops with exit 0 on SIGTERM and SIGINT", "[la
   }
 }
 
-TEST_CASE("lab --json prints exactly one {\"url\"} document", "[lab][json]") {
+TEST_CASE("lab --json prints exactly one {\"schema\",\"url\"} document", "[lab][json]") {
   reqscope::test::TempDir dir;
   const auto out = dir.path() + "/out";
   reqscope::test::Process lab({REQSCOPE_BINARY, "lab", "--port", "0", "--json"}, out);
@@ -45,7 +45,8 @@ TEST_CASE("lab --json prints exactly one {\"url\"} document", "[lab][json]") {
     if (line.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   const auto doc = Json::parse(line);
-  REQUIRE(doc.size() == 1);
+  REQUIRE(doc.size() == 2);
+  CHECK(doc["schema"] == "reqscope.lab/1");
   CHECK(doc["url"].get<std::string>().rfind("http://127.0.0.1:", 0) == 0);
   CHECK(lab.stop(SIGTERM) == 0);
 }

@@ -23,6 +23,10 @@ std::string render_walk(const dns::WalkResult& walk, const HumanOptions& options
 std::string render_walk_steps(const std::vector<dns::WalkStep>& steps, const Style& style,
                               const std::string& indent, bool verbose);
 
+// The live progress line for a walk step whose query was just sent, cut to
+// `columns`: "asking SERVER (IP) about NAME TYPE, for ZONE".
+std::string walk_progress(const dns::WalkStep& step, std::size_t columns);
+
 // --explain: root, TLD and authoritative servers, referrals, glue and TTL
 // caching, told with this walk's own names.
 std::string explain_walk(const dns::WalkResult& walk);

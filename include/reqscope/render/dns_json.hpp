@@ -11,18 +11,16 @@ namespace reqscope::render {
 
 inline constexpr const char* kDnsSchema = "reqscope.dns/1";
 
-nlohmann::ordered_json record_json(const dns::Record& record);
-nlohmann::ordered_json records_json(const std::vector<dns::Record>& records);
-nlohmann::ordered_json walk_steps_json(const std::vector<dns::WalkStep>& steps);
-// One walk: {"name","type","rcode","answers","steps","total_ms","error"}.
+// One walk: {"name","type","rcode","answers","steps","total_ms","error"}; also
+// what `trace --dns-trace` and `demo` embed.
 nlohmann::ordered_json walk_json(const dns::WalkResult& walk);
 
-// `reqscope dns NAME --json`: {"schema","mode":"stub","name","servers","rcode",
-// "answers","queries":[...],"total_ms"}.
+// `reqscope dns NAME --json`: {"schema","ok",["interrupted"],"mode":"stub",
+// "name","servers","rcode","answers","queries":[...],"total_ms","error"}.
 nlohmann::ordered_json lookup_document(const dns::Lookup& lookup);
 
-// `reqscope dns NAME --trace --json`: {"schema","mode":"trace","name","type",
-// "rcode","answers","steps":[...],"total_ms","error"}.
+// `reqscope dns NAME --trace --json`: {"schema","ok",["interrupted"],
+// "mode":"trace"} and walk_json()'s members.
 nlohmann::ordered_json walk_document(const dns::WalkResult& walk);
 
 }  // namespace reqscope::render
