@@ -282,8 +282,11 @@ std::string step_detail(const dns::WalkStep& step, const Style& style, const std
   }
   std::string text;
   if (step.kind == "nxdomain") {
-    text = "NXDOMAIN: " + step.name + " does not exist" +
-           (step.note.empty() ? std::string() : "; " + step.note);
+    text = "NXDOMAIN: " +
+           (step.answers.empty()
+                ? step.name
+                : step.name + " is a CNAME to " + step.answers.back().data + ", which") +
+           " does not exist" + (step.note.empty() ? std::string() : "; " + step.note);
   } else if (step.kind == "nodata") {
     text = "NODATA: " + step.name + " has no " + dns::type_name(step.type) + " record";
   } else if (step.kind == "truncated") {
