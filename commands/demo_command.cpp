@@ -91,7 +91,7 @@ int run_demo(const GlobalOptions& global) {
 
   // The last step: where an address comes from, walked on a local DNS hierarchy.
   dns::WalkOptions walk_options;
-  walk_options.roots = {{"a.root-servers.lab", lab::demo_hierarchy().front().ip}};
+  walk_options.roots = {{"a.root-servers.lab", (*names)->root_ip()}};
   walk_options.port = (*names)->port();
   walk_options.timeout = *timeout;
   const auto walk = dns::Walker(walk_options).walk("www.demo.lab", dns::type::a);

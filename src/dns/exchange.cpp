@@ -1,6 +1,9 @@
 #include "reqscope/dns/exchange.hpp"
 
+#include <algorithm>
+
 #include "ares_channel.hpp"
+#include "reqscope/util/cancel.hpp"
 
 namespace reqscope::dns {
 
@@ -46,6 +49,13 @@ void on_reply(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int 
 
 }  // namespace
 
+std::optional<std::chrono::milliseconds> query_wait(Clock::time_point deadline,
+                                                    std::chrono::milliseconds cap) {
+  const auto left = deadline - Clock::now();
+  if (left <= Clock::duration::zero()) return std::nullopt;
+  return std::min(std::chrono::ceil<std::chrono::milliseconds>(left), cap);
+}
+
 Exchange exchange(const std::vector<std::uint8_t>& query, const ExchangeOptions& options) {
   Exchange result;
   result.server = options.server;
@@ -69,13 +79,12 @@ Exchange exchange(const std::vector<std::uint8_t>& query, const ExchangeOptions&
   // A small margin over the c-ares timeout, so c-ares reports the timeout itself.
   constexpr std::chrono::milliseconds kMargin{100};
   run_until(
-      channel->get(),
-      [&] { return pending.done || (options.cancel != nullptr && options.cancel->load()); },
+      channel->get(), [&] { return pending.done || util::cancelled(options.cancel); },
       started + options.timeout + kMargin);
   if (!pending.done) {
     ares_cancel(channel->get());
     result.status = "timeout";
-    result.error = options.cancel != nullptr && options.cancel->load() ? "interrupted" : "no reply";
+    result.error = util::cancelled(options.cancel) ? "interrupted" : "no reply";
   }
   result.duration = Clock::now() - started;
   return result;

@@ -4,6 +4,7 @@
 
 #include "ares_channel.hpp"
 #include "reqscope/dns/answer.hpp"
+#include "reqscope/util/cancel.hpp"
 
 namespace reqscope::dns {
 
@@ -26,9 +27,10 @@ bool try_next_server(const Exchange& attempt) {
 void classify_failure(TypeLookup& result) {
   const auto& last = result.attempts.back();
   std::string why;
-  if (last.status == "answered" && referral_of(*last.reply) != nullptr) {
+  const auto* referral = last.reply ? referral_of(*last.reply) : nullptr;
+  if (referral != nullptr) {
     result.outcome = "error";
-    why = last.server + " answered with a referral to " + referral_of(*last.reply)->name +
+    why = last.server + " answered with a referral to " + referral->name +
           ": it does not recurse; ask a recursive resolver, or walk with --trace";
   } else if (last.status == "answered") {
     const auto rcode = last.reply->header.rcode;
@@ -97,18 +99,15 @@ TypeLookup lookup_type(const std::string& name, std::uint16_t type,
   const auto query = build_query(name, type, QueryFlags{});
   for (const auto& server : servers) {
     for (bool tcp = options.tcp;;) {
-      const auto left = deadline - Clock::now();
-      if (left <= Clock::duration::zero()) break;
-      // At least a millisecond: c-ares counts its timeouts in whole milliseconds.
-      const auto wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(left),
-                                   std::chrono::milliseconds(1), kServerTimeout);
-      result.attempts.push_back(exchange(query, {server, tcp, wait, options.cancel}));
+      const auto wait = query_wait(deadline, kServerTimeout);
+      if (!wait) break;
+      result.attempts.push_back(exchange(query, {server, tcp, *wait, options.cancel}));
       const auto& attempt = result.attempts.back();
       if (tcp || attempt.status != "answered" || !attempt.reply->header.tc) break;
       tcp = true;
     }
     if (result.attempts.empty() || !try_next_server(result.attempts.back())) break;
-    if (options.cancel != nullptr && options.cancel->load()) break;
+    if (util::cancelled(options.cancel)) break;
   }
   result.duration = Clock::now() - started;
   if (result.attempts.empty()) {
@@ -179,10 +178,10 @@ Result<Lookup> lookup(const std::string& name, const std::vector<std::uint16_t>&
   const auto deadline = started + options.timeout;
   for (const auto type : types) {
     result.lookups.push_back(lookup_type(name, type, result.servers, options, deadline));
-    if (options.cancel != nullptr && options.cancel->load()) break;
+    if (util::cancelled(options.cancel)) break;
   }
   result.duration = Clock::now() - started;
-  result.interrupted = options.cancel != nullptr && options.cancel->load();
+  result.interrupted = util::cancelled(options.cancel);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include "reqscope/dns/exchange.hpp"
 #include "reqscope/dns/name.hpp"
 #include "reqscope/dns/resolve.hpp"
+#include "reqscope/util/cancel.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::dns {
@@ -36,6 +37,19 @@ std::string glue_for(const Message& reply, const std::string& server_name,
     }
   }
   return {};
+}
+
+// A step asking `server`, as an authority for `zone`, for name/type.
+WalkStep new_step(const ServerRef& server, const std::string& zone, const std::string& name,
+                  std::uint16_t type, int depth) {
+  WalkStep step;
+  step.depth = depth;
+  step.server = server.name;
+  step.server_ip = server.ip;
+  step.zone = zone;
+  step.name = name;
+  step.type = type;
+  return step;
 }
 
 // The error when no server of `zone` gave a usable reply, by how they failed.
@@ -196,7 +210,7 @@ Walker::Walker(WalkOptions options)
     : options_(std::move(options)), deadline_(Clock::now() + options_.timeout) {}
 
 bool Walker::cancelled() const {
-  return options_.cancel != nullptr && options_.cancel->load();
+  return util::cancelled(options_.cancel);
 }
 
 WalkResult Walker::walk(const std::string& name, std::uint16_t type) {
@@ -217,22 +231,16 @@ WalkResult Walker::walk(const std::string& name, std::uint16_t type) {
 
 WalkStep Walker::ask(const ServerRef& server, const std::string& zone, const std::string& name,
                      std::uint16_t type, int depth, bool tcp) {
-  WalkStep step;
-  step.depth = depth;
-  step.server = server.name;
-  step.server_ip = server.ip;
-  step.zone = zone;
-  step.name = name;
-  step.type = type;
+  auto step = new_step(server, zone, name, type, depth);
   step.transport = tcp || options_.tcp ? "tcp" : "udp";
   if (options_.on_step) options_.on_step(step);
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now());
   const ServerAddress address{server.ip, options_.port};
   const auto query = build_query(name, type, {0, false, 1232});
-  const auto sent = exchange(
-      query, {format_server_address(address), tcp || options_.tcp,
-              std::max(std::chrono::milliseconds(1), std::min(left, options_.server_timeout)),
-              options_.cancel});
+  // resolve() checked the deadline just before; a query sent as it passes gets a millisecond.
+  const auto wait =
+      query_wait(deadline_, options_.server_timeout).value_or(std::chrono::milliseconds(1));
+  const auto sent =
+      exchange(query, {format_server_address(address), tcp || options_.tcp, wait, options_.cancel});
   step.transport = sent.transport;
   step.duration = sent.duration;
   step.reply_status = sent.status;
@@ -256,12 +264,7 @@ WalkStep Walker::ask(const ServerRef& server, const std::string& zone, const std
 std::optional<std::string> Walker::address_of(State& state, ServerRef& server,
                                               const std::string& zone, int depth) {
   if (is_within(server.name, zone)) {
-    WalkStep step;
-    step.depth = depth;
-    step.server = server.name;
-    step.zone = zone;
-    step.name = server.name;
-    step.type = type::a;
+    auto step = new_step(server, zone, server.name, type::a, depth);
     step.kind = "error";
     step.note = "no glue for " + server.name + ", which lies inside " + zone +
                 " itself: it cannot be reached";

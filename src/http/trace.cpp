@@ -10,6 +10,7 @@
 
 #include "connect.hpp"
 #include "curl_handle.hpp"
+#include "reqscope/util/cancel.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
@@ -49,7 +50,7 @@ struct HopContext {
   bool tls_complete = false;  // read after the handshake, not from inside it
   long first_verify_error = 0;
   const std::atomic<bool>* cancel = nullptr;
-  bool cancelled() const { return cancel != nullptr && cancel->load(); }
+  bool cancelled() const { return util::cancelled(cancel); }
 };
 
 std::string http_version_name(long version) {

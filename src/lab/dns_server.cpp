@@ -254,7 +254,11 @@ DnsLab::DnsLab(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 DnsLab::~DnsLab() = default;
 
 std::string DnsLab::root() const {
-  return impl_->servers.front().ip + ":" + std::to_string(impl_->port);
+  return root_ip() + ":" + std::to_string(impl_->port);
+}
+
+std::string DnsLab::root_ip() const {
+  return impl_->servers.front().ip;
 }
 
 std::uint16_t DnsLab::port() const {

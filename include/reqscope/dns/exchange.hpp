@@ -19,6 +19,12 @@ struct ExchangeOptions {
   const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to give up at once
 };
 
+// How long one query may wait: the time left until `deadline`, at most `cap`,
+// rounded up to whole milliseconds (c-ares counts in them, and a sub-millisecond
+// budget must not become zero); none once the deadline has passed.
+std::optional<std::chrono::milliseconds> query_wait(std::chrono::steady_clock::time_point deadline,
+                                                    std::chrono::milliseconds cap);
+
 // Exchange::error when status is "refused": c-ares reports a refused
 // connection and an unreachable network alike.
 inline constexpr std::string_view kConnectionRefused =

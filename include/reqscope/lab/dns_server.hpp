@@ -48,6 +48,8 @@ class DnsLab {
 
   // "127.53.1.1:PORT", the value for --root.
   std::string root() const;
+  // The root server's address alone.
+  std::string root_ip() const;
   std::uint16_t port() const;
 
  private:
