@@ -57,5 +57,6 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_demo(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_tls(CLI::App& app, GlobalOptions& global, Runner& runner);
 
 }  // namespace reqscope::cli

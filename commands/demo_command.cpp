@@ -9,8 +9,12 @@
 #include "reqscope/lab/server.hpp"
 #include "reqscope/render/dns_human.hpp"
 #include "reqscope/render/dns_json.hpp"
+#include "reqscope/render/tls_human.hpp"
+#include "reqscope/render/tls_json.hpp"
 #include "reqscope/render/trace_human.hpp"
 #include "reqscope/render/trace_json.hpp"
+#include "reqscope/tls/findings.hpp"
+#include "reqscope/tls/inspect.hpp"
 
 namespace reqscope::cli {
 
@@ -53,7 +57,7 @@ int run_demo(const GlobalOptions& global) {
   };
 
   const auto style = style_for(global);
-  const auto step_count = steps.size() + 1;
+  const auto step_count = steps.size() + 2;
   const auto heading = [&](std::size_t index, const std::string& title, const std::string& lesson,
                            const std::string& command) {
     print_stdout(fmt::format(
@@ -89,6 +93,38 @@ int run_demo(const GlobalOptions& global) {
     print_stdout(render::render_trace({result}, {}, 1, human) + "\n");
   }
 
+  // The HTTPS server's TLS up close: its chain, why clients refuse it, its versions.
+  tls::InspectOptions inspect_options;
+  inspect_options.target = {"127.0.0.1", (*secure)->port()};
+  inspect_options.timeout = *timeout;
+  inspect_options.probe_versions = true;
+  const tls::FindingOptions finding_options{14, true};
+  const auto inspection = tls::inspect(inspect_options);
+  const auto tls_command =
+      fmt::format("reqscope tls 127.0.0.1:{} --versions --insecure{} --explain", (*secure)->port(),
+                  default_timeout ? "" : " --timeout " + global.timeout);
+  const std::string tls_title = "The TLS certificate, up close";
+  if (!inspection && !failed) failed = exit_code_for(inspection.error().kind);
+  const auto findings =
+      inspection ? tls::evaluate(*inspection, finding_options) : std::vector<tls::Finding>{};
+  if (inspection && tls::has_error(findings) && !failed) failed = ExitCode::check_failed;
+  if (global.json) {
+    documents.push_back(
+        {{"title", tls_title},
+         {"command", tls_command},
+         {"tls", inspection ? render::Json(render::tls_document(*inspection, findings))
+                            : render::error_document(render::kTlsSchema, inspection.error())}});
+  } else {
+    heading(steps.size(), tls_title,
+            "reqscope tls looks at the same HTTPS server: the chain it sends, why a\n"
+            "client refuses it (self-signed), and which TLS versions it accepts.",
+            tls_command);
+    render::HumanOptions human{style, global.verbose, global.show_secrets, true};
+    print_stdout((inspection ? render::render_tls(*inspection, findings, human)
+                             : render::error_block(inspection.error())) +
+                 "\n");
+  }
+
   // The last step: where an address comes from, walked on a local DNS hierarchy.
   dns::WalkOptions walk_options;
   walk_options.roots = {{"a.root-servers.lab", (*names)->root_ip()}};
@@ -104,7 +140,7 @@ int run_demo(const GlobalOptions& global) {
     documents.push_back(
         {{"title", walk_title}, {"command", walk_command}, {"dns", render::walk_json(walk)}});
   } else {
-    heading(steps.size(), walk_title,
+    heading(steps.size() + 1, walk_title,
             "Before any of this, a name becomes an address. A resolver asks a root\n"
             "server, is referred to the TLD's servers, then to the domain's own:\n"
             "here on a tiny hierarchy the demo runs on 127.53.1.x.",

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     cli::register_trace(app, global, runner);
     cli::register_lab(app, global, runner);
     cli::register_dns(app, global, runner);
+    cli::register_tls(app, global, runner);
     cli::register_demo(app, global, runner);
 
     try {

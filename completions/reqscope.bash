@@ -16,7 +16,7 @@ _reqscope()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     fi
 
-    local commands="trace dns lab demo"
+    local commands="trace dns tls lab demo"
     local global_opts="--json --color --explain --timeout -v --verbose
         --show-secrets -h --help"
     local top_opts="--version"
@@ -27,6 +27,8 @@ _reqscope()
         --reuse"
     local dns_opts="-t --type -s --server -x --reverse --tcp --trace --root"
     local dns_types="A AAAA CNAME MX TXT NS SOA CAA SRV PTR"
+    local tls_opts="--servername --cacert -k --insecure -4 --ipv4 -6 --ipv6
+        --versions --warn-days"
     local lab_opts="--port --bind --https --cert --key --dns"
     local demo_opts=""
 
@@ -40,7 +42,7 @@ _reqscope()
         fi
         case $word in
             --color | --timeout) skip=1 ;;
-            trace | dns | lab | demo)
+            trace | dns | tls | lab | demo)
                 command=$word
                 break
                 ;;
@@ -100,6 +102,12 @@ _reqscope()
             COMPREPLY=($(compgen -W "250ms 1s 5s 10s 30s 1m" -- "$cur"))
             return
             ;;
+        --servername)
+            # The name to send as SNI and verify: offer the host names bash
+            # knows (from /etc/hosts).
+            COMPREPLY=($(compgen -A hostname -- "$cur"))
+            return
+            ;;
         --bind)
             # An IP address, not a host name.
             COMPREPLY=($(compgen -W "127.0.0.1 ::1" -- "$cur"))
@@ -107,7 +115,8 @@ _reqscope()
             ;;
         -H | --header | --max-redirs | --resolve | --connect-to | \
             --dns-server | --dns-root | --expect-status | --max-total-ms | --max-ttfb-ms | \
-            --repeat | --port | -s | --server | -x | --reverse | --root)
+            --repeat | --port | -s | --server | -x | --reverse | --root | \
+            --warn-days)
             return
             ;;
     esac
@@ -116,6 +125,7 @@ _reqscope()
     case $command in
         trace) opts="$trace_opts $global_opts" ;;
         dns) opts="$dns_opts $global_opts" ;;
+        tls) opts="$tls_opts $global_opts" ;;
         lab) opts="$lab_opts $global_opts" ;;
         demo) opts="$demo_opts $global_opts" ;;
         *) opts="$global_opts $top_opts" ;;
@@ -129,8 +139,9 @@ _reqscope()
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
         return
     fi
-    if [[ $command == dns ]]; then
-        # The NAME: offer the host names bash knows (from /etc/hosts).
+    if [[ $command == dns || $command == tls ]]; then
+        # The NAME, or tls's HOST[:PORT]: offer the host names bash knows
+        # (from /etc/hosts).
         COMPREPLY=($(compgen -A hostname -- "$cur"))
         return
     fi

@@ -4,7 +4,7 @@
 # `reqscope <command> --help'; a test checks them. The comment before each
 # line gives the option's spelling as --help prints it.
 
-set -l commands trace dns lab demo
+set -l commands trace dns tls lab demo
 
 # Completes a request body: @FILE, or @- for stdin.
 function __reqscope_data
@@ -23,6 +23,8 @@ complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a trace -d 'Trace one request end to end, phase by phase'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a dns -d 'Look up a name, or walk the DNS from the root'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a tls -d "Inspect a server's TLS: chain, expiry, versions"
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
@@ -140,6 +142,31 @@ complete -c reqscope -n $dns -l trace -d 'Walk from the root, each referral show
 # --root IP[:PORT]
 complete -c reqscope -n $dns -l root -x \
     -d 'With --trace: start at this server (repeatable)'
+
+# reqscope tls HOST[:PORT]
+set -l tls "__fish_seen_subcommand_from tls"
+complete -c reqscope -n $tls -a '(__fish_print_hostnames)' -d 'Host'
+# --servername NAME
+complete -c reqscope -n $tls -l servername -x -a '(__fish_print_hostnames)' \
+    -d 'Send this SNI name and verify against it'
+# --cacert FILE
+complete -c reqscope -n $tls -l cacert -r -F \
+    -d 'Trust only the CA certificates in this PEM file'
+# -k, --insecure
+complete -c reqscope -n $tls -s k -l insecure \
+    -d 'Verification problems are warnings, not errors'
+# -4, --ipv4
+complete -c reqscope -n $tls -s 4 -l ipv4 \
+    -d 'Resolve and connect over IPv4 only'
+# -6, --ipv6
+complete -c reqscope -n $tls -s 6 -l ipv6 \
+    -d 'Resolve and connect over IPv6 only'
+# --versions
+complete -c reqscope -n $tls -l versions \
+    -d 'Probe TLS 1.0, 1.1, 1.2 and 1.3 one by one'
+# --warn-days N
+complete -c reqscope -n $tls -l warn-days -x \
+    -d 'Fail if a certificate expires within N days (default 14)'
 
 # reqscope lab
 set -l lab "__fish_seen_subcommand_from lab"

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -11,26 +12,15 @@
 #include <cerrno>
 #include <cstring>
 
+#include "reqscope/util/cancel.hpp"
+
 namespace reqscope::http {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  ~UniqueFd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
+constexpr std::chrono::nanoseconds kFallbackAttemptLimit = std::chrono::seconds(3);
 
 std::string result_for_errno(int error) {
   switch (error) {
@@ -51,6 +41,11 @@ std::string result_for_errno(int error) {
 }
 
 }  // namespace
+
+void UniqueFd::reset(int fd) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
 
 ConnectAttempt connect_once(const std::string& address, std::uint16_t port,
                             std::chrono::nanoseconds timeout, int& fd) {
@@ -106,6 +101,50 @@ ConnectAttempt connect_once(const std::string& address, std::uint16_t port,
   }
   fd = sock.release();
   return finish(0);
+}
+
+int connect_in_order(const std::vector<std::string>& addresses, std::uint16_t port,
+                     Clock::time_point deadline, const std::atomic<bool>* cancel,
+                     std::vector<ConnectAttempt>& attempts) {
+  for (std::size_t i = 0; i < addresses.size(); ++i) {
+    const auto remaining = deadline - Clock::now();
+    if (remaining <= std::chrono::nanoseconds(0) || util::cancelled(cancel)) break;
+    const bool last = i + 1 == addresses.size();
+    const auto limit =
+        last ? remaining : std::min<std::chrono::nanoseconds>(remaining, kFallbackAttemptLimit);
+    int fd = -1;
+    attempts.push_back(connect_once(addresses[i], port, limit, fd));
+    if (fd >= 0) return fd;
+  }
+  return -1;
+}
+
+Error connect_error(const std::string& host, std::uint16_t port,
+                    const std::vector<ConnectAttempt>& attempts, std::chrono::nanoseconds timeout) {
+  if (attempts.empty()) {
+    return {"timeout",
+            fmt::format("the --timeout of {} ms ran out before connecting",
+                        std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()),
+            "raise --timeout"};
+  }
+  std::string tried;
+  for (const auto& a : attempts) {
+    tried += (tried.empty() ? "" : ", ") + a.address + " " + a.result;
+  }
+  const std::string& result = attempts.back().result;
+  if (result == "refused") {
+    return {"connect_refused",
+            fmt::format("connect: {} port {} refused the connection ({})", host, port, tried),
+            "nothing is listening on that port: check the port number and that the server is "
+            "running"};
+  }
+  if (result == "unreachable") {
+    return {"connect_unreachable", fmt::format("connect: no route to {} ({})", host, tried),
+            "check the address family (-4/-6) and the network path"};
+  }
+  return {
+      "connect_timeout", fmt::format("connect: no answer from {} port {} ({})", host, port, tried),
+      "a firewall may be dropping packets, or the host is down; raise --timeout to wait longer"};
 }
 
 }  // namespace reqscope::http

@@ -25,7 +25,6 @@ using std::chrono::nanoseconds;
 
 // A connect attempt that is not the last candidate gets at most this long, so
 // a black-holed IPv6 address delays the IPv4 fallback by seconds, not the whole timeout.
-constexpr nanoseconds kFallbackAttemptLimit = std::chrono::seconds(3);
 
 // What the libcurl callbacks record about the hop in flight.
 struct HopContext {
@@ -72,19 +71,11 @@ curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /
   auto& hop = **static_cast<HopContext**>(user);
   if (hop.socket_opened) return CURL_SOCKET_BAD;
   hop.socket_opened = true;
-  for (std::size_t i = 0; i < hop.addresses.size(); ++i) {
-    const auto remaining = hop.deadline - Clock::now();
-    if (remaining <= nanoseconds(0) || hop.cancelled()) break;
-    const bool last = i + 1 == hop.addresses.size();
-    const auto limit = last ? remaining : std::min(remaining, kFallbackAttemptLimit);
-    int fd = -1;
-    hop.attempts.push_back(connect_once(hop.addresses[i], hop.connect_port, limit, fd));
-    if (fd >= 0) {
-      hop.connected_at = Clock::now() - hop.transfer_start;
-      return fd;
-    }
-  }
-  return CURL_SOCKET_BAD;
+  const int fd =
+      connect_in_order(hop.addresses, hop.connect_port, hop.deadline, hop.cancel, hop.attempts);
+  if (fd < 0) return CURL_SOCKET_BAD;
+  hop.connected_at = Clock::now() - hop.transfer_start;
+  return fd;
 }
 
 int socket_already_connected(void*, curl_socket_t, curlsocktype) {
@@ -254,37 +245,8 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
              "give a PEM file of CA certificates"},
             phase};
   }
-  if (phase == "connect" && hop.attempts.empty()) {
-    return {{"timeout", "the --timeout of " + timeout_text + " ran out before connecting",
-             "raise --timeout"},
-            phase};
-  }
-  if (phase == "connect") {
-    const std::string& result = hop.attempts.back().result;
-    std::string tried;
-    for (const auto& a : hop.attempts) {
-      tried += (tried.empty() ? "" : ", ") + a.address + " " + a.result;
-    }
-    if (result == "refused") {
-      return {{"connect_refused",
-               "connect: " + host + " port " + std::to_string(hop.connect_port) +
-                   " refused the connection (" + tried + ")",
-               "nothing is listening on that port: check the port number and that the server is "
-               "running"},
-              phase};
-    }
-    if (result == "unreachable") {
-      return {{"connect_unreachable", "connect: no route to " + host + " (" + tried + ")",
-               "check the address family (-4/-6) and the network path"},
-              phase};
-    }
-    return {
-        {"connect_timeout",
-         "connect: no answer from " + host + " port " + std::to_string(hop.connect_port) + " (" +
-             tried + ")",
-         "a firewall may be dropping packets, or the host is down; raise --timeout to wait longer"},
-        phase};
-  }
+  if (phase == "connect")
+    return {connect_error(host, hop.connect_port, hop.attempts, timeout), phase};
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
       return {{"tls_verify", "TLS: certificate not trusted: " + detail,

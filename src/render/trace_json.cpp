@@ -18,7 +18,45 @@ Json headers_json(const http::Headers& headers, bool show_secrets) {
   return out;
 }
 
-Json dns_json(const dns::Resolution& resolution) {
+Json tls_json(const tls::Summary& tls) {
+  return {{"version", tls.version},     {"cipher", tls.cipher},
+          {"alpn", tls.alpn},           {"subject", tls.subject},
+          {"issuer", tls.issuer},       {"sans", tls.sans},
+          {"not_after", tls.not_after}, {"days_left", tls.days_left},
+          {"verified", tls.verified},   {"verify_result", tls.verify_result}};
+}
+
+Json phases_json(const http::Phases& phases) {
+  Json out = Json::object();
+  for (const char* name : http::kPhaseNames)
+    out[std::string(name) + "_ms"] = http::phase_ms(phases, name);
+  return out;
+}
+
+Json hop_json(const http::Hop& hop, bool show_secrets) {
+  return {{"url", hop.url},
+          {"status", hop.status},
+          {"http_version", hop.http_version},
+          {"remote_ip", hop.remote_ip},
+          {"remote_port", hop.remote_port},
+          {"reused", hop.reused},
+          {"dns", hop.dns ? resolution_json(*hop.dns) : Json(nullptr)},
+          {"connects", connects_json(hop.connects)},
+          {"tls", hop.tls ? tls_json(*hop.tls) : Json(nullptr)},
+          {"request",
+           {{"method", hop.method},
+            {"line", hop.request_line},
+            {"headers", headers_json(hop.request_headers, show_secrets)}}},
+          {"response",
+           {{"headers", headers_json(hop.response_headers, show_secrets)},
+            {"body_bytes", hop.body_bytes}}},
+          {"redirect_url", hop.redirect_url.empty() ? Json(nullptr) : Json(hop.redirect_url)},
+          {"phases", phases_json(hop.phases)}};
+}
+
+}  // namespace
+
+Json resolution_json(const dns::Resolution& resolution) {
   Json queries = Json::array();
   for (const auto& q : resolution.queries) {
     Json answers = Json::array();
@@ -42,24 +80,9 @@ Json dns_json(const dns::Resolution& resolution) {
   return out;
 }
 
-Json tls_json(const tls::Summary& tls) {
-  return {{"version", tls.version},     {"cipher", tls.cipher},
-          {"alpn", tls.alpn},           {"subject", tls.subject},
-          {"issuer", tls.issuer},       {"sans", tls.sans},
-          {"not_after", tls.not_after}, {"days_left", tls.days_left},
-          {"verified", tls.verified},   {"verify_result", tls.verify_result}};
-}
-
-Json phases_json(const http::Phases& phases) {
-  Json out = Json::object();
-  for (const char* name : http::kPhaseNames)
-    out[std::string(name) + "_ms"] = http::phase_ms(phases, name);
-  return out;
-}
-
-Json hop_json(const http::Hop& hop, bool show_secrets) {
+Json connects_json(const std::vector<http::ConnectAttempt>& attempts) {
   Json connects = Json::array();
-  for (const auto& c : hop.connects) {
+  for (const auto& c : attempts) {
     connects.push_back({{"address", c.address},
                         {"port", c.port},
                         {"family", c.family},
@@ -67,27 +90,8 @@ Json hop_json(const http::Hop& hop, bool show_secrets) {
                         {"detail", c.detail},
                         {"ms", util::to_ms(c.duration)}});
   }
-  return {{"url", hop.url},
-          {"status", hop.status},
-          {"http_version", hop.http_version},
-          {"remote_ip", hop.remote_ip},
-          {"remote_port", hop.remote_port},
-          {"reused", hop.reused},
-          {"dns", hop.dns ? dns_json(*hop.dns) : Json(nullptr)},
-          {"connects", connects},
-          {"tls", hop.tls ? tls_json(*hop.tls) : Json(nullptr)},
-          {"request",
-           {{"method", hop.method},
-            {"line", hop.request_line},
-            {"headers", headers_json(hop.request_headers, show_secrets)}}},
-          {"response",
-           {{"headers", headers_json(hop.response_headers, show_secrets)},
-            {"body_bytes", hop.body_bytes}}},
-          {"redirect_url", hop.redirect_url.empty() ? Json(nullptr) : Json(hop.redirect_url)},
-          {"phases", phases_json(hop.phases)}};
+  return connects;
 }
-
-}  // namespace
 
 Json error_json(const Error& error) {
   return {{"kind", error.kind}, {"message", error.message}, {"hint", error.hint}};

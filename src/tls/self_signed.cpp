@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -12,13 +13,6 @@
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::tls {
-
-void PkeyDeleter::operator()(EVP_PKEY* key) const {
-  EVP_PKEY_free(key);
-}
-void X509Deleter::operator()(X509* certificate) const {
-  X509_free(certificate);
-}
 
 namespace {
 
@@ -65,7 +59,8 @@ Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
     return fail("tls_setup", std::string("cannot create a self-signed certificate: ") + step,
                 "check that OpenSSL 3 is installed correctly");
   };
-  Pkey key(EVP_EC_gen("P-256"));
+  Pkey key(request.rsa_bits > 0 ? EVP_RSA_gen(static_cast<unsigned>(request.rsa_bits))
+                                : EVP_EC_gen("P-256"));
   if (!key) return failed("key generation");
   Certificate certificate(X509_new());
   if (!certificate) return failed("X509_new");
@@ -78,7 +73,10 @@ Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
   BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(certificate.get()));
   BN_free(serial);
   const long validity_s = static_cast<long>(request.days) * 86400;
-  X509_gmtime_adj(X509_getm_notBefore(certificate.get()), std::min(-60L, validity_s - 86400));
+  const long starts_s = request.starts_in_days > 0
+                            ? static_cast<long>(request.starts_in_days) * 86400
+                            : std::min(-60L, validity_s - 86400);
+  X509_gmtime_adj(X509_getm_notBefore(certificate.get()), starts_s);
   X509_gmtime_adj(X509_getm_notAfter(certificate.get()), validity_s);
   X509_set_pubkey(certificate.get(), key.get());
 
@@ -107,7 +105,8 @@ Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
           : add_extension(cert, issuer_certificate, NID_basic_constraints, "critical,CA:FALSE") &&
                 add_extension(cert, issuer_certificate, NID_ext_key_usage, "serverAuth");
   if (!extensions_ok) return failed("extensions");
-  if (X509_sign(cert, signing_key, EVP_sha256()) == 0) return failed("signing");
+  const EVP_MD* digest = EVP_get_digestbyname(request.digest.c_str());
+  if (digest == nullptr || X509_sign(cert, signing_key, digest) == 0) return failed("signing");
   return KeyAndCertificate{std::move(key), std::move(certificate)};
 }
 

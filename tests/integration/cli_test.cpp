@@ -104,7 +104,8 @@ TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
                                              {"trace", "--help"},
                                              {"lab", "--help"},
                                              {"demo", "--help"},
-                                             {"dns", "--help"}}) {
+                                             {"dns", "--help"},
+                                             {"tls", "--help"}}) {
     const auto help = run_reqscope(args);
     REQUIRE(help.exit_code == 0);
     std::size_t start = 0;

@@ -67,11 +67,10 @@ bool mentions(const std::string& text, const std::string& option) {
 
 TEST_CASE("every option in --help is in the man page and the bash, zsh and fish completions",
           "[docs]") {
-  const std::vector<std::pair<std::string, std::string>> pages = {{"", "man/reqscope.1"},
-                                                                  {"trace", "man/reqscope-trace.1"},
-                                                                  {"lab", "man/reqscope-lab.1"},
-                                                                  {"demo", "man/reqscope-demo.1"},
-                                                                  {"dns", "man/reqscope-dns.1"}};
+  const std::vector<std::pair<std::string, std::string>> pages = {
+      {"", "man/reqscope.1"},        {"trace", "man/reqscope-trace.1"},
+      {"lab", "man/reqscope-lab.1"}, {"demo", "man/reqscope-demo.1"},
+      {"dns", "man/reqscope-dns.1"}, {"tls", "man/reqscope-tls.1"}};
   const std::vector<std::string> completions = {
       "completions/reqscope.bash", "completions/_reqscope", "completions/reqscope.fish"};
   for (const auto& [command, page] : pages) {

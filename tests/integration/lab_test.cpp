@@ -104,17 +104,25 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   const auto result = run_reqscope({"demo"});
   CHECK(result.exit_code == 0);
   for (const char* step :
-       {"Step 1 of 5", "Step 2 of 5", "Step 3 of 5", "Step 4 of 5", "What the phases mean",
-        "Step 5 of 5: DNS, from the root", "Walk from the root", "What this walk shows"}) {
+       {"Step 1 of 6", "Step 2 of 6", "Step 3 of 6", "Step 4 of 6", "What the phases mean",
+        "Step 5 of 6: The TLS certificate, up close", "self_signed", "Protocol versions",
+        "What the findings mean", "Step 6 of 6: DNS, from the root", "Walk from the root",
+        "What this walk shows"}) {
     CHECK(result.out.find(step) != std::string::npos);
   }
   const auto json = run_reqscope({"demo", "--json"});
   CHECK(json.exit_code == 0);
   const auto doc = Json::parse(json.out);
   CHECK(doc["schema"] == "reqscope.demo/1");
-  REQUIRE(doc["steps"].size() == 5);
-  CHECK(doc["steps"][4]["dns"]["answers"][0]["data"] == "127.0.0.1");
-  CHECK(doc["steps"][4]["dns"]["steps"].size() == 3);
+  REQUIRE(doc["steps"].size() == 6);
+  const auto& tls = doc["steps"][4]["tls"];
+  CHECK(tls["schema"] == "reqscope.tls/1");
+  CHECK(tls["ok"] == true);
+  CHECK(tls["findings"][0]["id"] == "self_signed");
+  CHECK(tls["findings"][0]["severity"] == "warning");
+  CHECK(tls["versions"]["TLSv1.3"] == "supported");
+  CHECK(doc["steps"][5]["dns"]["answers"][0]["data"] == "127.0.0.1");
+  CHECK(doc["steps"][5]["dns"]["steps"].size() == 3);
 }
 
 TEST_CASE("lab --dns serves the demo DNS hierarchy", "[lab][dns]") {

@@ -21,6 +21,10 @@ Json error_json(const Error& error);
 // A whole failure document: {"schema":..., "error":{...}}.
 Json error_document(const std::string& schema, const Error& error);
 
+// How a host was resolved, and each connect attempt: shared by trace and tls.
+Json resolution_json(const dns::Resolution& resolution);
+Json connects_json(const std::vector<http::ConnectAttempt>& attempts);
+
 Json trace_json(const http::TraceResult& trace, bool show_secrets);
 Json checks_json(const std::vector<http::Check>& checks);
 Json stats_json(const std::map<std::string, stats::Summary>& stats);

@@ -1,24 +1,12 @@
 #pragma once
 
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "reqscope/error.hpp"
-
-using EVP_PKEY = struct evp_pkey_st;
-using X509 = struct x509_st;
+#include "reqscope/tls/handles.hpp"
 
 namespace reqscope::tls {
-
-struct PkeyDeleter {
-  void operator()(EVP_PKEY* key) const;
-};
-struct X509Deleter {
-  void operator()(X509* certificate) const;
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
-using Certificate = std::unique_ptr<X509, X509Deleter>;
 
 struct KeyAndCertificate {
   Pkey key;
@@ -30,9 +18,12 @@ struct CertificateRequest {
   std::vector<std::string> sans;  // "DNS:localhost", "IP:127.0.0.1"
   int days = 30;                  // validity from now; negative gives an expired certificate
   bool is_ca = false;
+  int rsa_bits = 0;               // 0: a P-256 key; otherwise an RSA key of this size
+  int starts_in_days = 0;         // > 0: not valid before that many days from now
+  std::string digest = "SHA256";  // the signature's hash, as OpenSSL names it
 };
 
-// A fresh P-256 key and a certificate for it, signed by `issuer` or, when
+// A fresh key and a certificate for it, signed by `issuer` or, when
 // `issuer` is null, by the new key itself (self-signed).
 Result<KeyAndCertificate> make_certificate(const CertificateRequest& request,
                                            const KeyAndCertificate* issuer = nullptr);

@@ -32,9 +32,4 @@ Summary summarize(const SSL* ssl, std::chrono::system_clock::time_point now);
 Summary summarize(const SSL* ssl, const X509* leaf, long verify_code,
                   std::chrono::system_clock::time_point now);
 
-// Certificate fields, exposed for reuse by other commands.
-std::string subject_of(const X509* certificate);
-std::string issuer_of(const X509* certificate);
-std::vector<std::string> sans_of(const X509* certificate);
-
 }  // namespace reqscope::tls

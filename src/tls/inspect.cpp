@@ -1,0 +1,249 @@
+#include "reqscope/tls/inspect.hpp"
+
+#include <fmt/format.h>
+#include <openssl/ssl.h>
+
+#include "handshake.hpp"
+#include "reqscope/util/cancel.hpp"
+#include "reqscope/util/ip.hpp"
+
+namespace reqscope::tls {
+
+namespace {
+
+using std::chrono::nanoseconds;
+
+constexpr int kProtocolCodes[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
+
+std::string milliseconds_text(nanoseconds duration) {
+  return fmt::format("{} ms",
+                     std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
+}
+
+std::string handshake_hint(const std::string& reason) {
+  if (reason.find("protocol") != std::string::npos) {
+    return "the server and the local OpenSSL share no protocol version; --versions shows which "
+           "ones the server accepts";
+  }
+  if (reason.find("handshake failure") != std::string::npos ||
+      reason.find("cipher") != std::string::npos) {
+    return "the server and the local OpenSSL share no cipher or key exchange; --versions probes "
+           "with the legacy ones too";
+  }
+  if (reason.find("closed") != std::string::npos) {
+    return "the server hung up on the ClientHello: it may not speak TLS on this port, or it wants "
+           "another name (--servername)";
+  }
+  return "check that the server speaks TLS on this port";
+}
+
+Error handshake_error(const InspectOptions& options, const Transcript& transcript,
+                      const HandshakeResult& result) {
+  const auto where =
+      fmt::format("TLS handshake with {} port {}", options.target.host, options.target.port);
+  if (result.status == HandshakeStatus::cancelled) {
+    return {"interrupted", where + " interrupted", ""};
+  }
+  if (result.status == HandshakeStatus::timeout) {
+    return {"timeout",
+            where + ": no answer within the --timeout of " + milliseconds_text(options.timeout),
+            "the server accepted the connection but never answered the ClientHello: check that "
+            "it speaks TLS on this port, or raise --timeout"};
+  }
+  if (transcript.plain_http) {
+    return {"tls_handshake",
+            where + " failed: the server answered in plain HTTP (" + result.reason + ")",
+            "this port speaks plain HTTP: use http:// with trace, or the server's TLS port"};
+  }
+  return {"tls_handshake", where + " failed: " + result.reason, handshake_hint(result.reason)};
+}
+
+std::string group_of(SSL* ssl) {
+  EVP_PKEY* key = nullptr;
+  if (SSL_get_peer_tmp_key(ssl, &key) != 1 || key == nullptr) return {};
+  const Pkey owned(key);
+  const auto described = describe_public_key(owned.get());
+  if (described.type == "EC") return described.curve;
+  if (described.type == "DH") return fmt::format("DH {}", described.bits);
+  return described.type;
+}
+
+void read_parameters(SSL* ssl, Inspection& out) {
+  // OpenSSL calls TLS 1.0 "TLSv1"; the versions table names it like the others.
+  out.protocol = SSL_version(ssl) == TLS1_VERSION ? "TLSv1.0" : SSL_get_version(ssl);
+  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl); cipher != nullptr) {
+    out.cipher = SSL_CIPHER_get_name(cipher);
+  }
+  out.group = group_of(ssl);
+  const unsigned char* alpn = nullptr;
+  unsigned alpn_length = 0;
+  SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
+  if (alpn != nullptr) out.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
+  const unsigned char* ocsp = nullptr;
+  out.ocsp_stapled = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp) > 0 && ocsp != nullptr;
+}
+
+void read_chain(SSL* ssl, X509_STORE* store, Inspection& out) {
+  out.checked_at = std::chrono::system_clock::now();
+  std::vector<const X509*> chain;
+  if (const STACK_OF(X509)* sent = SSL_get_peer_cert_chain(ssl); sent != nullptr) {
+    for (int i = 0; i < sk_X509_num(sent); ++i)
+      chain.push_back(sk_X509_value(sent, i));
+  }
+  for (const X509* certificate : chain) {
+    out.chain.push_back(describe_certificate(certificate, out.checked_at));
+  }
+  out.verify = verify_chain(chain, store, out.verified_name, out.checked_at);
+}
+
+// A fresh connection to the address the main handshake used.
+Result<Connection> reconnect(const Inspection& inspection, SSL_CTX* context, SSL_SESSION* resume,
+                             Clock::time_point deadline) {
+  int fd = -1;
+  const auto remaining = deadline - Clock::now();
+  if (remaining <= nanoseconds(0)) return fail("timeout", "no time left");
+  const auto attempt =
+      http::connect_once(inspection.address, inspection.target.port, remaining, fd);
+  if (fd < 0) return fail("connect_" + attempt.result, attempt.detail);
+  return open_connection(context, fd, inspection.servername, resume);
+}
+
+std::optional<bool> test_resumption(const Inspection& inspection, SSL_CTX* context, Session session,
+                                    Clock::time_point deadline, const std::atomic<bool>* cancel) {
+  if (!session) return std::nullopt;
+  auto connection = reconnect(inspection, context, session.get(), deadline);
+  if (!connection) return std::nullopt;
+  const auto result = run_handshake(*connection, deadline, cancel);
+  if (result.status != HandshakeStatus::ok) return std::nullopt;
+  const bool reused = SSL_session_reused(connection->ssl.get()) == 1;
+  close_connection(*connection);
+  return reused;
+}
+
+bool can_offer(SSL_CTX* context) {
+  const SslConnection ssl(SSL_new(context));
+  if (!ssl) return false;
+  STACK_OF(SSL_CIPHER)* ciphers = SSL_get1_supported_ciphers(ssl.get());
+  const bool any = ciphers != nullptr && sk_SSL_CIPHER_num(ciphers) > 0;
+  sk_SSL_CIPHER_free(ciphers);
+  return any;
+}
+
+VersionProbe probe_version(const Inspection& inspection, int code, const char* name,
+                           Clock::time_point deadline, const std::atomic<bool>* cancel) {
+  VersionProbe probe{name, "not_testable", ""};
+  auto context = make_client_context({code, true});
+  if (!context || !can_offer(context->get())) {
+    probe.detail = "the local OpenSSL cannot offer " + probe.version;
+    return probe;
+  }
+  auto connection = reconnect(inspection, context->get(), nullptr, deadline);
+  if (!connection) {
+    probe.result = "failed";
+    probe.detail = connection.error().message;
+    return probe;
+  }
+  const auto result = run_handshake(*connection, deadline, cancel);
+  switch (result.status) {
+    case HandshakeStatus::ok:
+      probe.result = SSL_version(connection->ssl.get()) == code ? "supported" : "unsupported";
+      close_connection(*connection);
+      break;
+    case HandshakeStatus::failed:
+      probe.result = "unsupported";
+      probe.detail = result.reason;
+      break;
+    case HandshakeStatus::timeout:
+    case HandshakeStatus::cancelled:
+      probe.result = "failed";
+      probe.detail = result.reason;
+      break;
+  }
+  return probe;
+}
+
+}  // namespace
+
+Result<Inspection> inspect(const InspectOptions& options) {
+  const auto deadline = Clock::now() + options.timeout;
+  Inspection out;
+  out.target = options.target;
+  out.ca_file = options.ca_file;
+  out.servername = !options.servername.empty()                ? options.servername
+                   : util::is_ip_literal(options.target.host) ? std::string{}
+                                                              : options.target.host;
+  out.verified_name = options.servername.empty() ? options.target.host : options.servername;
+
+  auto store = load_trust_store(options.ca_file);
+  if (!store) return tl::unexpected(store.error());
+  auto context = make_client_context({});
+  if (!context) return tl::unexpected(context.error());
+  const long max_version = SSL_CTX_get_max_proto_version(context->get());
+  out.local_tls13 = max_version == 0 || max_version >= TLS1_3_VERSION;
+
+  dns::ResolveOptions resolve_options;
+  resolve_options.family = options.family;
+  resolve_options.timeout = options.timeout;
+  auto resolution = dns::resolve(options.target.host, resolve_options);
+  if (!resolution) return tl::unexpected(resolution.error());
+  out.resolution = std::move(*resolution);
+
+  const int fd = http::connect_in_order(out.resolution.addresses, options.target.port, deadline,
+                                        options.cancel, out.attempts);
+  if (fd < 0) {
+    if (util::cancelled(options.cancel)) return fail("interrupted", "interrupted while connecting");
+    return tl::unexpected(http::connect_error(options.target.host, options.target.port,
+                                              out.attempts, options.timeout));
+  }
+  out.address = out.attempts.back().address;
+  out.connect = out.attempts.back().duration;
+
+  auto connection = open_connection(context->get(), fd, out.servername, nullptr);
+  if (!connection) return tl::unexpected(connection.error());
+  auto result = run_handshake(*connection, deadline, options.cancel);
+  if (result.status == HandshakeStatus::failed && !connection->transcript->plain_http) {
+    // A client with the local defaults got nowhere; a legacy one may, and then
+    // the server's parameters and chain can still be shown.
+    auto legacy_context = make_client_context({std::nullopt, true});
+    auto retry = legacy_context ? reconnect(out, legacy_context->get(), nullptr, deadline)
+                                : tl::unexpected(legacy_context.error());
+    if (retry) {
+      const auto legacy_result = run_handshake(*retry, deadline, options.cancel);
+      if (legacy_result.status == HandshakeStatus::ok) {
+        out.default_client_error = result.reason;
+        result = legacy_result;
+        *connection = std::move(*retry);
+        *context = std::move(*legacy_context);
+      }
+    }
+  }
+  out.handshake = result.duration;
+  out.messages = connection->transcript->messages;
+  if (result.status != HandshakeStatus::ok) {
+    return tl::unexpected(handshake_error(options, *connection->transcript, result));
+  }
+  SSL* ssl = connection->ssl.get();
+  read_parameters(ssl, out);
+  read_chain(ssl, store->get(), out);
+  if (options.probe_resumption) {
+    wait_for_session(*connection, deadline);
+    auto session = std::move(connection->transcript->session);
+    close_connection(*connection);
+    out.resumption =
+        test_resumption(out, context->get(), std::move(session), deadline, options.cancel);
+  } else {
+    close_connection(*connection);
+  }
+  if (!options.probe_versions) return out;
+  for (std::size_t i = 0; i < std::size(kProtocolCodes); ++i) {
+    if (util::cancelled(options.cancel)) {
+      out.interrupted = true;
+      break;
+    }
+    out.versions.push_back(
+        probe_version(out, kProtocolCodes[i], kProtocolNames[i], deadline, options.cancel));
+  }
+  return out;
+}
+
+}  // namespace reqscope::tls
