@@ -109,11 +109,11 @@ int run_demo(const GlobalOptions& global) {
       inspection ? tls::evaluate(*inspection, finding_options) : std::vector<tls::Finding>{};
   if (inspection && tls::has_error(findings) && !failed) failed = ExitCode::check_failed;
   if (global.json) {
-    documents.push_back(
-        {{"title", tls_title},
-         {"command", tls_command},
-         {"tls", inspection ? render::Json(render::tls_document(*inspection, findings))
-                            : render::error_document(render::kTlsSchema, inspection.error())}});
+    // Like the other steps' results, without a schema of its own.
+    auto result = inspection ? render::Json(render::tls_document(*inspection, findings))
+                             : render::Json{{"error", render::error_json(inspection.error())}};
+    result.erase("schema");
+    documents.push_back({{"title", tls_title}, {"command", tls_command}, {"tls", result}});
   } else {
     heading(steps.size(), tls_title,
             "reqscope tls looks at the same HTTPS server: the chain it sends, why a\n"

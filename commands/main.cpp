@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -30,6 +31,9 @@ bool wants_json(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // OpenSSL writes to sockets with plain write(): a server that hangs up must
+  // give an EPIPE error, not kill the process before it reports.
+  std::signal(SIGPIPE, SIG_IGN);
   using namespace reqscope;
   try {
     CLI::App app{"reqscope: diagnose backend requests (where the time goes, why a call fails)",

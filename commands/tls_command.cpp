@@ -4,6 +4,7 @@
 #include "reqscope/render/tls_json.hpp"
 #include "reqscope/tls/findings.hpp"
 #include "reqscope/tls/inspect.hpp"
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -38,6 +39,11 @@ Result<Plan> make_plan(const TlsArgs& args, const GlobalOptions& global) {
   plan.inspect.target = *target;
   if (!args.servername.empty()) {
     auto name = http::parse_host(args.servername);
+    if (name && util::is_ip_literal(*name)) {
+      return fail("bad_option",
+                  "--servername " + util::quote(args.servername) + " is an IP address",
+                  "SNI carries a DNS name (RFC 6066); to verify an address, give it as the target");
+    }
     if (!name) {
       return fail("bad_option",
                   "--servername " + util::quote(args.servername) + " is not a host name",
@@ -72,8 +78,8 @@ int run_tls(const TlsArgs& args, const GlobalOptions& global) {
   auto inspection = tls::inspect(plan->inspect);
   catch_interrupt(false);
   if (!inspection) {
-    if (inspection.error().kind == "interrupted") return kInterruptedExit;
-    return report_error(global, "tls", inspection.error());
+    const int code = report_error(global, "tls", inspection.error());
+    return inspection.error().kind == "interrupted" ? kInterruptedExit : code;
   }
   const auto findings = tls::evaluate(*inspection, plan->findings);
   if (global.json) {
@@ -99,7 +105,7 @@ void register_tls(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("NAME");
   cmd->add_option("--cacert", args->cacert, "Trust only the CA certificates in this PEM file")
       ->type_name("FILE");
-  cmd->add_flag("-k,--insecure", args->insecure, "Verification problems are warnings, not errors");
+  cmd->add_flag("-k,--insecure", args->insecure, "Trust problems (issuer, host name) are warnings");
   cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
   cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
   cmd->add_flag("--versions", args->versions, "Probe TLS 1.0, 1.1, 1.2 and 1.3 one by one");

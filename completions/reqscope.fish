@@ -28,7 +28,7 @@ complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
-    -a demo -d 'Trace a fast, a slow, a redirecting and an HTTPS endpoint'
+    -a demo -d 'A guided tour of the lab, offline: traces, TLS, a DNS walk'
 
 # Global options, before or after the command
 # --json
@@ -154,7 +154,7 @@ complete -c reqscope -n $tls -l cacert -r -F \
     -d 'Trust only the CA certificates in this PEM file'
 # -k, --insecure
 complete -c reqscope -n $tls -s k -l insecure \
-    -d 'Verification problems are warnings, not errors'
+    -d 'Trust problems (issuer, host name) are warnings, not errors'
 # -4, --ipv4
 complete -c reqscope -n $tls -s 4 -l ipv4 \
     -d 'Resolve and connect over IPv4 only'

@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::size_t kLabelWidth = 14;
 constexpr std::size_t kFingerprintBytesPerLine = 16;
+constexpr std::size_t kNamesShown = 8;
 
 std::string row(const std::string& label, const std::string& value) {
   return util::wrap(value, kColumns, fmt::format("  {:<{}}", label, kLabelWidth),
@@ -43,14 +44,17 @@ std::string verdict(const tls::Inspection& inspection, const std::vector<tls::Fi
       fmt::format(" {} handshake {}", style.dot(), format_ms(util::to_ms(inspection.handshake)));
   std::string text;
   std::string word;
-  if (!errors.empty()) {
+  if (inspection.interrupted && errors.empty()) {
+    word = style.bold(style.yellow("INTERRUPTED"));
+    text = fmt::format("{} {}: partial results", where, inspection.protocol);
+  } else if (!errors.empty()) {
     word = style.bold(style.red("FAILED"));
     text = fmt::format("{} {}: {}", where, count_phrase(errors.size(), "error"),
                        util::join(errors, ", "));
   } else {
     word = style.bold(style.green("OK"));
     text = fmt::format("{} {}, {}", where, inspection.protocol,
-                       inspection.verify.ok ? "certificate trusted" : "not verified (--insecure)");
+                       inspection.verify.ok ? "certificate trusted" : "certificate not trusted");
     if (!inspection.chain.empty()) {
       text += ", " + days_phrase(inspection.chain.front().days_left);
     }
@@ -58,7 +62,8 @@ std::string verdict(const tls::Inspection& inspection, const std::vector<tls::Fi
   }
   std::string out = util::wrap(text + took, kColumns, word + "  ", "    ");
   if (inspection.interrupted) {
-    out += "    " + style.yellow("interrupted: the version probes are incomplete") + "\n";
+    out += "    " +
+           style.yellow("interrupted: the checks after the first handshake are incomplete") + "\n";
   }
   return out;
 }
@@ -77,7 +82,8 @@ std::string connection_section(const tls::Inspection& inspection, const Style& s
   out += row("SNI", inspection.servername.empty() ? "not sent (IP address)"
                                                   : util::quote(inspection.servername));
   out += row("OCSP staple", inspection.ocsp_stapled ? "stapled" : "none");
-  out += row("resumption", !inspection.resumption   ? "not tested (no session ticket received)"
+  out += row("resumption", !inspection.resumption
+                               ? "unknown (no session ticket, or no second handshake)"
                            : *inspection.resumption ? "supported"
                                                     : "not supported");
   return out;
@@ -95,7 +101,15 @@ std::string fingerprint_rows(const std::string& sha256) {
   return out;
 }
 
-std::string chain_section(const tls::Inspection& inspection, const Style& style) {
+// Certificates for CDNs name hundreds of hosts: the first few unless -v.
+std::string names_text(const std::vector<std::string>& sans, bool verbose) {
+  if (verbose || sans.size() <= kNamesShown) return util::join(sans, ", ");
+  const std::vector<std::string> shown(sans.begin(), sans.begin() + kNamesShown);
+  return fmt::format("{}, and {} more (-v shows all)", util::join(shown, ", "),
+                     sans.size() - kNamesShown);
+}
+
+std::string chain_section(const tls::Inspection& inspection, const Style& style, bool verbose) {
   std::string out = style.bold(fmt::format("Chain ({} sent by the server)",
                                            count_phrase(inspection.chain.size(), "certificate"))) +
                     "\n";
@@ -108,7 +122,7 @@ std::string chain_section(const tls::Inspection& inspection, const Style& style)
                       "       ");
     out += field("issuer", util::printable(certificate.issuer));
     if (!certificate.sans.empty()) {
-      out += field("names", util::printable(util::join(certificate.sans, ", ")));
+      out += field("names", util::printable(names_text(certificate.sans, verbose)));
     }
     out += field("key", fmt::format("{} {} signed {}", tls::describe_key(certificate.key),
                                     style.dot(), certificate.signature_algorithm));
@@ -170,7 +184,8 @@ std::string findings_section(const std::vector<tls::Finding>& findings, const St
   std::string out = style.bold("Findings") + "\n";
   if (findings.empty()) return out + "  none\n";
   for (const auto& finding : findings) {
-    out += util::wrap(finding.id + ": " + finding.message, kColumns,
+    // Messages quote certificate names, which are the server's bytes.
+    out += util::wrap(finding.id + ": " + util::printable(finding.message), kColumns,
                       "  " + severity_word(finding.severity, style) + "  ", "           ");
     out += util::wrap(finding.fix, kColumns, "           fix: ", "                ");
   }
@@ -195,7 +210,7 @@ std::string render_tls(const tls::Inspection& inspection, const std::vector<tls:
   std::string out = verdict(inspection, findings, style);
   out += "\n" + connection_section(inspection, style);
   if (options.verbose) out += "\n" + messages_section(inspection, style);
-  out += "\n" + chain_section(inspection, style);
+  out += "\n" + chain_section(inspection, style, options.verbose);
   out += "\n" + verify_section(inspection, style);
   if (!inspection.versions.empty()) out += "\n" + versions_section(inspection, style);
   out += "\n" + findings_section(findings, style);
@@ -251,8 +266,10 @@ std::string message_meaning(const tls::HandshakeMessage& message,
                : "from here this side encrypts with the new keys.";
   }
   if (name == "Finished") {
-    return "a MAC over every message so far: had anyone altered one, the two sides would "
-           "disagree here and stop.";
+    return message.sent ? "reqscope's own MAC over the handshake: both sides agree, and "
+                          "requests could now flow."
+                        : "a MAC over every message so far: had anyone altered one, the two "
+                          "sides would disagree here and stop.";
   }
   if (name == "NewSessionTicket") {
     return "a ticket the client may present next time to skip the certificate exchange "

@@ -8,6 +8,10 @@ namespace reqscope::render {
 
 namespace {
 
+Json optional_text(const std::string& text) {
+  return text.empty() ? Json(nullptr) : Json(text);
+}
+
 Json key_json(const tls::PublicKey& key) {
   return {{"type", key.type},
           {"bits", key.bits},
@@ -51,6 +55,16 @@ Json versions_json(const std::vector<tls::VersionProbe>& versions) {
   return out;
 }
 
+Json probes_json(const std::vector<tls::VersionProbe>& versions) {
+  Json out = Json::array();
+  for (const auto& probe : versions) {
+    out.push_back({{"version", probe.version},
+                   {"result", probe.result},
+                   {"detail", optional_text(probe.detail)}});
+  }
+  return out;
+}
+
 Json findings_json(const std::vector<tls::Finding>& findings) {
   Json out = Json::array();
   for (const auto& finding : findings) {
@@ -73,16 +87,13 @@ Json messages_json(const std::vector<tls::HandshakeMessage>& messages) {
   return out;
 }
 
-Json optional_text(const std::string& text) {
-  return text.empty() ? Json(nullptr) : Json(text);
-}
-
 }  // namespace
 
 Json tls_document(const tls::Inspection& inspection, const std::vector<tls::Finding>& findings) {
   Json document{
       {"schema", kTlsSchema},
       {"ok", !tls::has_error(findings) && !inspection.interrupted},
+      {"interrupted", inspection.interrupted},
       {"host", inspection.target.host},
       {"port", inspection.target.port},
       {"servername", optional_text(inspection.servername)},
@@ -98,11 +109,12 @@ Json tls_document(const tls::Inspection& inspection, const std::vector<tls::Find
       {"verify", verify_json(inspection.verify)},
       {"chain", chain_json(inspection.chain)},
       {"versions", versions_json(inspection.versions)},
+      {"version_probes", probes_json(inspection.versions)},
+      {"default_client_error", optional_text(inspection.default_client_error)},
       {"findings", findings_json(findings)},
       {"handshake", messages_json(inspection.messages)},
       {"dns", resolution_json(inspection.resolution)},
       {"connects", connects_json(inspection.attempts)}};
-  if (inspection.interrupted) document["interrupted"] = true;
   return document;
 }
 

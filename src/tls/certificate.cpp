@@ -13,24 +13,21 @@
 
 #include <memory>
 
+#include "memory_bio.hpp"
+
 namespace reqscope::tls {
 
 namespace {
 
-struct BioDeleter {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
 struct GeneralNamesDeleter {
   void operator()(GENERAL_NAMES* names) const { GENERAL_NAMES_free(names); }
 };
 
 std::string name_to_string(const X509_NAME* name) {
   if (name == nullptr) return {};
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  const auto bio = make_memory_bio();
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio.get(), &data);
-  return length > 0 ? std::string(data, static_cast<std::size_t>(length)) : std::string{};
+  return bio_text(bio.get());
 }
 
 std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* time) {

@@ -38,12 +38,21 @@ std::string common_name(const std::string& subject) {
   return subject;
 }
 
-std::string label(const std::vector<CertificateInfo>& chain, std::size_t depth) {
-  if (depth >= chain.size()) return fmt::format("the certificate at depth {}", depth);
-  const std::string name = util::quote(common_name(chain[depth].subject));
-  if (depth == 0) return "the leaf certificate " + name;
-  if (chain[depth].self_issued) return "the root certificate " + name;
-  return "the intermediate certificate " + name;
+std::string label(const std::string& subject, bool is_leaf, bool is_ca, bool self_issued) {
+  const std::string name = util::quote(common_name(subject));
+  if (is_leaf) return "the leaf certificate " + name;
+  if (self_issued) return "the root certificate " + name;
+  return (is_ca ? "the CA certificate " : "the certificate ") + name;
+}
+
+std::string label(const std::vector<CertificateInfo>& chain, std::size_t index) {
+  const auto& certificate = chain[index];
+  return label(certificate.subject, index == 0, certificate.is_ca, certificate.self_issued);
+}
+
+std::string label(const VerifyProblem& problem) {
+  return label(problem.subject, problem.depth == 0, problem.is_ca,
+               problem.subject == problem.issuer);
 }
 
 std::string days_text(long days) {
@@ -54,8 +63,9 @@ class Collector {
  public:
   explicit Collector(bool insecure) : insecure_(insecure) {}
 
-  // A problem with the certificate's trust: a warning under --insecure.
-  void verification(std::string id, std::string message, std::string fix) {
+  // A problem with who vouches for the certificate, or for which name: a
+  // warning under --insecure.
+  void trust(std::string id, std::string message, std::string fix) {
     add(std::move(id), insecure_ ? Severity::warning : Severity::error, std::move(message),
         std::move(fix));
   }
@@ -73,12 +83,22 @@ class Collector {
   std::vector<Finding> findings_;
 };
 
+bool was_sent(const std::vector<CertificateInfo>& chain, const std::string& subject) {
+  return std::any_of(chain.begin(), chain.end(),
+                     [&](const CertificateInfo& c) { return c.subject == subject; });
+}
+
+std::string trust_store_name(const Inspection& inspection) {
+  return inspection.ca_file.empty() ? "the system's CA bundle" : "--cacert " + inspection.ca_file;
+}
+
 void add_trust_findings(const Inspection& inspection, Collector& out) {
   const auto& chain = inspection.chain;
   std::set<std::string> seen;
   for (const auto& problem : inspection.verify.problems) {
-    const auto depth = static_cast<std::size_t>(std::max(problem.depth, 0));
-    if (described_elsewhere(problem.code)) continue;
+    // Dates, key sizes and digests of the certificates the server sent have
+    // findings of their own; a trust-store certificate's do not.
+    if (described_elsewhere(problem.code) && was_sent(chain, problem.subject)) continue;
     if (problem.code == X509_V_ERR_HOSTNAME_MISMATCH ||
         problem.code == X509_V_ERR_IP_ADDRESS_MISMATCH) {
       if (!seen.insert("hostname_mismatch").second) continue;
@@ -86,48 +106,43 @@ void add_trust_findings(const Inspection& inspection, Collector& out) {
                              ? "it has no subjectAltName (its subject is " +
                                    util::quote(chain.empty() ? "" : chain[0].subject) + ")"
                              : "it names " + util::join(chain[0].sans, ", ");
-      out.verification("hostname_mismatch",
-                       "the certificate is not valid for " + util::quote(inspection.verified_name) +
-                           ": " + names,
-                       "serve a certificate whose subjectAltName includes " +
-                           inspection.verified_name +
-                           ", or connect with the name it was issued "
-                           "for (--servername)");
+      out.trust("hostname_mismatch",
+                "the certificate is not valid for " + util::quote(inspection.verified_name) + ": " +
+                    names,
+                "serve a certificate whose subjectAltName includes " + inspection.verified_name +
+                    ", or connect with the name it was issued for (--servername)");
     } else if (problem.code == X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT) {
       if (!seen.insert("self_signed").second) continue;
-      out.verification("self_signed",
-                       "the leaf certificate is self-signed: no client trusts it unless told to",
-                       "use a certificate from a CA the clients trust, or give clients this "
-                       "certificate (here: --cacert FILE)");
+      out.trust("self_signed",
+                "the leaf certificate is self-signed: no client trusts it unless told to",
+                "use a certificate from a CA the clients trust, or give clients this "
+                "certificate (here: --cacert FILE)");
     } else if (problem.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
-               (is_missing_issuer(problem.code) && depth < chain.size() && chain[depth].is_ca)) {
+               (is_missing_issuer(problem.code) && problem.is_ca)) {
       if (!seen.insert("untrusted_root").second) continue;
-      const auto& top = chain.empty() ? std::string{} : chain.back().issuer;
-      out.verification("untrusted_root",
-                       "the chain leads to " + util::quote(common_name(top)) +
-                           ", which is not in the trust store (" +
-                           (inspection.ca_file.empty() ? "the system's CA bundle"
-                                                       : "--cacert " + inspection.ca_file) +
-                           ")",
-                       "use a certificate from a CA the clients trust, or pass that root CA with "
-                       "--cacert FILE");
+      const auto root =
+          problem.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ? problem.subject : problem.issuer;
+      out.trust("untrusted_root",
+                "the chain leads to " + util::quote(common_name(root)) +
+                    ", which is not in the trust store (" + trust_store_name(inspection) + ")",
+                "use a certificate from a CA the clients trust, or pass that root CA with "
+                "--cacert FILE");
     } else if (is_missing_issuer(problem.code)) {
       if (!seen.insert("incomplete_chain").second) continue;
-      out.verification(
-          "incomplete_chain",
-          fmt::format("the issuer of {} ({}) was not sent and is not in the trust store: an "
-                      "intermediate certificate is missing from the server's chain",
-                      label(chain, depth),
-                      util::quote(depth < chain.size() ? common_name(chain[depth].issuer) : "")),
-          "serve the intermediate certificates after the leaf (nginx: ssl_certificate with the "
-          "full-chain file)");
+      out.trust("incomplete_chain",
+                fmt::format("the issuer of {} ({}) was not sent and is not in the trust store: "
+                            "an intermediate certificate is missing from the server's chain",
+                            label(problem), util::quote(common_name(problem.issuer))),
+                "serve the intermediate certificates after the leaf (nginx: ssl_certificate "
+                "with the full-chain file)");
     } else {
       if (!seen.insert("verify:" + std::to_string(problem.code)).second) continue;
-      out.verification(
-          "verify_failed",
-          fmt::format("verification failed at {}: {}", label(chain, depth), problem.reason),
-          "fix the certificate chain the server sends; OpenSSL's reason names the "
-          "rule");
+      out.trust("verify_failed",
+                fmt::format("verification failed at {}: {}", label(problem), problem.reason),
+                was_sent(chain, problem.subject)
+                    ? "fix the certificate chain the server sends; OpenSSL's reason names the rule"
+                    : "that certificate is in the trust store (" + trust_store_name(inspection) +
+                          "): update or replace it");
     }
   }
 }
@@ -138,19 +153,19 @@ void add_date_findings(const Inspection& inspection, const FindingOptions& optio
   for (std::size_t depth = 0; depth < chain.size(); ++depth) {
     const auto& certificate = chain[depth];
     if (certificate.not_after < inspection.checked_at) {
-      out.verification("expired",
-                       fmt::format("{} expired on {} ({} ago)", label(chain, depth),
-                                   util::rfc3339(certificate.not_after),
-                                   days_text(std::chrono::floor<std::chrono::days>(
-                                                 inspection.checked_at - certificate.not_after)
-                                                 .count())),
-                       "renew the certificate and reload the server");
+      out.add("expired", Severity::error,
+              fmt::format("{} expired on {} ({} ago)", label(chain, depth),
+                          util::rfc3339(certificate.not_after),
+                          days_text(std::chrono::floor<std::chrono::days>(inspection.checked_at -
+                                                                          certificate.not_after)
+                                        .count())),
+              "renew the certificate and reload the server");
     } else if (certificate.not_before > inspection.checked_at) {
-      out.verification("not_yet_valid",
-                       fmt::format("{} is not valid before {}", label(chain, depth),
-                                   util::rfc3339(certificate.not_before)),
-                       "check the issuing system's clock, or wait; clients with a correct clock "
-                       "reject it until then");
+      out.add("not_yet_valid", Severity::error,
+              fmt::format("{} is not valid before {}", label(chain, depth),
+                          util::rfc3339(certificate.not_before)),
+              "check the issuing system's clock, or wait; clients with a correct clock "
+              "reject it until then");
     } else if (certificate.days_left < options.warn_days) {
       out.add("expiring_soon", Severity::error,
               fmt::format("{} expires on {}, in {} (--warn-days {})", label(chain, depth),
@@ -169,20 +184,19 @@ void add_strength_findings(const Inspection& inspection, Collector& out) {
     const bool weak_key = ((key.type == "RSA" || key.type == "DSA") && key.bits < 2048) ||
                           (key.type == "EC" && key.bits < 224);
     if (weak_key) {
-      out.verification(
-          "weak_key",
-          fmt::format("{} has a {}-bit {} key; clients require at least {} bits",
-                      label(chain, depth), key.bits, key.type, key.type == "EC" ? 224 : 2048),
-          "issue a new certificate with an RSA 2048+ or an EC P-256 key");
+      out.add("weak_key", Severity::error,
+              fmt::format("{} has a {}-bit {} key; clients require at least {} bits",
+                          label(chain, depth), key.bits, key.type, key.type == "EC" ? 224 : 2048),
+              "issue a new certificate with an RSA 2048+ or an EC P-256 key");
     }
     const auto algorithm = util::to_lower(certificate.signature_algorithm);
     const bool weak_digest =
         algorithm.find("sha1") != std::string::npos || algorithm.find("md5") != std::string::npos;
     if (weak_digest && !certificate.self_issued) {
-      out.verification("weak_signature",
-                       fmt::format("{} is signed with {}, which clients no longer accept",
-                                   label(chain, depth), certificate.signature_algorithm),
-                       "reissue the certificate with a SHA-256 signature");
+      out.add("weak_signature", Severity::error,
+              fmt::format("{} is signed with {}, which clients no longer accept",
+                          label(chain, depth), certificate.signature_algorithm),
+              "reissue the certificate with a SHA-256 signature");
     }
   }
 }

@@ -185,15 +185,18 @@ HandshakeResult run_handshake(Connection& connection, Clock::time_point deadline
   return result;
 }
 
-void wait_for_session(Connection& connection, Clock::time_point deadline) {
+void wait_for_session(Connection& connection, Clock::time_point deadline,
+                      const std::atomic<bool>* cancel) {
   SSL* ssl = connection.ssl.get();
   if (SSL_version(ssl) != TLS1_3_VERSION) return;
   const auto until = std::min(deadline, Clock::now() + kTicketWait);
   char byte = 0;
-  while (!connection.transcript->session && Clock::now() < until) {
+  while (!connection.transcript->session && Clock::now() < until && !util::cancelled(cancel)) {
     const int rc = SSL_read(ssl, &byte, 1);
     const int error = SSL_get_error(ssl, rc);
     if (rc > 0 || (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE)) break;
+    // The read may have just taken the ticket in.
+    if (connection.transcript->session) break;
     wait_ready(connection.fd.get(), error, until);
   }
   ERR_clear_error();

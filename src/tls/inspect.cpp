@@ -22,13 +22,13 @@ std::string milliseconds_text(nanoseconds duration) {
 
 std::string handshake_hint(const std::string& reason) {
   if (reason.find("protocol") != std::string::npos) {
-    return "the server and the local OpenSSL share no protocol version; --versions shows which "
-           "ones the server accepts";
+    return "the server and the local OpenSSL share no protocol version, even with legacy "
+           "settings (TLS 1.0 and security level 0)";
   }
   if (reason.find("handshake failure") != std::string::npos ||
       reason.find("cipher") != std::string::npos) {
-    return "the server and the local OpenSSL share no cipher or key exchange; --versions probes "
-           "with the legacy ones too";
+    return "the server and the local OpenSSL share no cipher or key exchange, even with legacy "
+           "settings";
   }
   if (reason.find("closed") != std::string::npos) {
     return "the server hung up on the ClientHello: it may not speak TLS on this port, or it wants "
@@ -154,9 +154,11 @@ VersionProbe probe_version(const Inspection& inspection, int code, const char* n
       probe.detail = result.reason;
       break;
     case HandshakeStatus::timeout:
-    case HandshakeStatus::cancelled:
       probe.result = "failed";
       probe.detail = result.reason;
+      break;
+    case HandshakeStatus::cancelled:
+      probe.result = "interrupted";
       break;
   }
   return probe;
@@ -226,7 +228,7 @@ Result<Inspection> inspect(const InspectOptions& options) {
   read_parameters(ssl, out);
   read_chain(ssl, store->get(), out);
   if (options.probe_resumption) {
-    wait_for_session(*connection, deadline);
+    wait_for_session(*connection, deadline, options.cancel);
     auto session = std::move(connection->transcript->session);
     close_connection(*connection);
     out.resumption =
@@ -234,14 +236,17 @@ Result<Inspection> inspect(const InspectOptions& options) {
   } else {
     close_connection(*connection);
   }
-  if (!options.probe_versions) return out;
-  for (std::size_t i = 0; i < std::size(kProtocolCodes); ++i) {
-    if (util::cancelled(options.cancel)) {
-      out.interrupted = true;
-      break;
+  if (options.probe_versions) {
+    for (std::size_t i = 0; i < std::size(kProtocolCodes) && !util::cancelled(options.cancel);
+         ++i) {
+      out.versions.push_back(
+          probe_version(out, kProtocolCodes[i], kProtocolNames[i], deadline, options.cancel));
     }
-    out.versions.push_back(
-        probe_version(out, kProtocolCodes[i], kProtocolNames[i], deadline, options.cancel));
+  }
+  out.interrupted = util::cancelled(options.cancel);
+  // A probe cut short by Ctrl-C says nothing about the server.
+  if (!out.versions.empty() && out.versions.back().result == "interrupted") {
+    out.versions.pop_back();
   }
   return out;
 }

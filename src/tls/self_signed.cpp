@@ -10,6 +10,7 @@
 
 #include <algorithm>
 
+#include "memory_bio.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::tls {
@@ -19,16 +20,6 @@ namespace {
 struct ExtensionDeleter {
   void operator()(X509_EXTENSION* extension) const { X509_EXTENSION_free(extension); }
 };
-
-struct BioDeleter {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-
-std::string bio_text(BIO* bio) {
-  char* data = nullptr;
-  const long length = BIO_get_mem_data(bio, &data);
-  return length > 0 ? std::string(data, static_cast<std::size_t>(length)) : std::string{};
-}
 
 bool add_extension(X509* certificate, X509* issuer, int nid, const std::string& value) {
   X509V3_CTX context;
@@ -42,13 +33,13 @@ bool add_extension(X509* certificate, X509* issuer, int nid, const std::string& 
 }  // namespace
 
 std::string certificate_pem(const X509* certificate) {
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  const auto bio = make_memory_bio();
   PEM_write_bio_X509(bio.get(), certificate);
   return bio_text(bio.get());
 }
 
 std::string private_key_pem(const EVP_PKEY* key) {
-  std::unique_ptr<BIO, BioDeleter> bio(BIO_new(BIO_s_mem()));
+  const auto bio = make_memory_bio();
   PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
   return bio_text(bio.get());
 }

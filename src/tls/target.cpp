@@ -14,7 +14,7 @@ Result<Target> parse_target(std::string_view text) {
   }
   if (text.find("://") != std::string_view::npos) {
     auto url = http::parse_url(text);
-    if (!url) return tl::unexpected(url.error());
+    if (!url) return fail("bad_url", url.error().message, "give HOST[:PORT] or an https:// URL");
     if (!url->is_https()) {
       return fail("bad_url", "not an https URL: " + util::quote(text),
                   "give HOST[:PORT] or an https:// URL");

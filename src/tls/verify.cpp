@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "reqscope/tls/certificate.hpp"
 #include "reqscope/util/ip.hpp"
 
 namespace reqscope::tls {
@@ -25,8 +26,15 @@ int collect_problem(int ok, X509_STORE_CTX* context) {
   if (ok == 1) return 1;
   auto* problems = static_cast<std::vector<VerifyProblem>*>(X509_STORE_CTX_get_app_data(context));
   const int code = X509_STORE_CTX_get_error(context);
-  problems->push_back(
-      {X509_STORE_CTX_get_error_depth(context), code, X509_verify_cert_error_string(code)});
+  VerifyProblem problem{X509_STORE_CTX_get_error_depth(context), code,
+                        X509_verify_cert_error_string(code)};
+  if (const X509* certificate = X509_STORE_CTX_get_current_cert(context); certificate != nullptr) {
+    const auto info = describe_certificate(certificate, std::chrono::system_clock::now());
+    problem.subject = info.subject;
+    problem.issuer = info.issuer;
+    problem.is_ca = info.is_ca;
+  }
+  problems->push_back(std::move(problem));
   return 1;
 }
 

@@ -2,12 +2,13 @@
 #include <nlohmann/json.hpp>
 
 #include "support/process.hpp"
+#include "support/usage_errors.hpp"
 
 using reqscope::test::run_reqscope;
 using Json = nlohmann::json;
 
 TEST_CASE("dns rejects bad input with exit 2 and one line naming the value", "[dns][cli][errors]") {
-  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+  const std::vector<reqscope::test::UsageErrorCase> cases = {
       {{"dns"}, "NAME"},
       {{"dns", ""}, "NAME"},
       {{"dns", "a..b"}, "a..b"},
@@ -43,19 +44,7 @@ TEST_CASE("dns rejects bad input with exit 2 and one line naming the value", "[d
       {{"trace", "http://localhost/", "--dns-trace", "--dns-server", "127.0.0.1"}, "exclude"},
       {{"trace", "http://localhost/", "--dns-trace", "--dns-root", "x.y"}, "x.y"},
   };
-  for (const auto& [args, named] : cases) {
-    std::string joined;
-    for (const auto& a : args)
-      joined += a + " ";
-    INFO(joined);
-    const auto result = run_reqscope(args);
-    INFO(result.err);
-    CHECK(result.exit_code == 2);
-    CHECK(result.out.empty());
-    CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
-    CHECK(result.err.find(named) != std::string::npos);
-    CHECK(result.err.find('\t') == std::string::npos);
-  }
+  reqscope::test::check_usage_errors(cases);
 }
 
 TEST_CASE("dns accepts the root, a trailing dot, wildcards and TYPEnnn", "[dns][cli]") {

@@ -10,7 +10,7 @@ namespace reqscope::test {
 
 namespace {
 
-constexpr const char* kConfig = R"(daemon off;
+constexpr const char* kHead = R"(daemon off;
 master_process off;
 worker_processes 1;
 pid {dir}/nginx.pid;
@@ -24,7 +24,9 @@ http {{
   uwsgi_temp_path {dir}/uwsgi;
   scgi_temp_path {dir}/scgi;
   default_type text/plain;
-  server {{
+)";
+
+constexpr const char* kServer = R"(  server {{
     listen 127.0.0.1:{http};
     listen 127.0.0.1:{https} ssl http2;
     server_name localhost;
@@ -41,6 +43,28 @@ http {{
 
 }  // namespace
 
+std::string nginx_config_head(const std::string& dir) {
+  return fmt::format(kHead, fmt::arg("dir", dir));
+}
+
+std::unique_ptr<Process> start_nginx(const TempDir& dir, const std::string& config,
+                                     const std::vector<int>& ports,
+                                     const std::vector<std::string>& environment) {
+  std::vector<std::string> argv = {"/usr/bin/env"};
+  argv.insert(argv.end(), environment.begin(), environment.end());
+  const auto config_path = dir.write("nginx.conf", config);
+  argv.insert(argv.end(), {REQSCOPE_NGINX, "-p", dir.path(), "-c", config_path, "-e",
+                           dir.path() + "/error.log"});
+  auto process = std::make_unique<Process>(argv);
+  for (const int port : ports) {
+    if (!wait_for_port(port)) {
+      throw std::runtime_error(
+          fmt::format("nginx did not listen on port {}; see {}/error.log", port, dir.path()));
+    }
+  }
+  return process;
+}
+
 Nginx::Nginx() {
   auto ca = tls::make_certificate({"reqscope test CA", {}, 2, true});
   if (!ca) throw std::runtime_error(ca.error().message);
@@ -55,15 +79,10 @@ Nginx::Nginx() {
   https_port_ = free_port();
   while (https_port_ == http_port_)
     https_port_ = free_port();
-  const auto config = dir_.write(
-      "nginx.conf", fmt::format(kConfig, fmt::arg("dir", dir_.path()), fmt::arg("http", http_port_),
-                                fmt::arg("https", https_port_)));
-  process_ = std::make_unique<Process>(std::vector<std::string>{
-      REQSCOPE_NGINX, "-p", dir_.path(), "-c", config, "-e", dir_.path() + "/error.log"});
-  if (!wait_for_port(http_port_) || !wait_for_port(https_port_)) {
-    process_.reset();
-    throw std::runtime_error("nginx did not start; see its error.log");
-  }
+  const auto config = nginx_config_head(dir_.path()) +
+                      fmt::format(kServer, fmt::arg("dir", dir_.path()),
+                                  fmt::arg("http", http_port_), fmt::arg("https", https_port_));
+  process_ = start_nginx(dir_, config, {http_port_, https_port_});
 }
 
 Nginx::~Nginx() {

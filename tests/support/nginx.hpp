@@ -2,10 +2,23 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/process.hpp"
 
 namespace reqscope::test {
+
+// The top of an nginx.conf for a test instance whose files live in `dir`: in
+// the foreground, logs and temporary files in `dir`, and the http block opened
+// (the caller adds server blocks and closes it).
+std::string nginx_config_head(const std::string& dir);
+
+// Starts nginx with `config` (written to `dir`), with `environment`
+// ("NAME=value") added, and waits until every port listens; throws naming
+// the error log when one does not.
+std::unique_ptr<Process> start_nginx(const TempDir& dir, const std::string& config,
+                                     const std::vector<int>& ports,
+                                     const std::vector<std::string>& environment = {});
 
 // A real nginx on free loopback ports, configured for the tests: plain HTTP,
 // HTTPS with HTTP/2 and a leaf certificate issued by a CA made at start-up,

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "reqscope/tls/self_signed.hpp"
+#include "support/nginx.hpp"
 
 namespace reqscope::test {
 
@@ -25,22 +26,6 @@ system_default = system_default_sect
 [system_default_sect]
 MinProtocol = TLSv1
 CipherString = DEFAULT@SECLEVEL=0
-)";
-
-constexpr const char* kHeader = R"(daemon off;
-master_process off;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-  access_log off;
-  client_body_temp_path {dir}/body;
-  proxy_temp_path {dir}/proxy;
-  fastcgi_temp_path {dir}/fastcgi;
-  uwsgi_temp_path {dir}/uwsgi;
-  scgi_temp_path {dir}/scgi;
-  default_type text/plain;
 )";
 
 constexpr const char* kTlsServer = R"(  server {{
@@ -154,7 +139,7 @@ TlsNginx::TlsNginx() {
       port = free_port();
     return port;
   };
-  std::string config = fmt::format(kHeader, fmt::arg("dir", dir_.path()));
+  std::string config = nginx_config_head(dir_.path());
   for (const auto& site : sites) {
     const auto leaf = make(site.request, site.issuer);
     dir_.write(site.name + ".pem", tls::certificate_pem(leaf.certificate.get()) + site.chain_pem);
@@ -176,17 +161,10 @@ TlsNginx::TlsNginx() {
       ports_["plain_http"]);
 
   const auto openssl_config = dir_.write("openssl.cnf", kOpensslConfig);
-  const auto nginx_config = dir_.write("nginx.conf", config);
-  process_ = std::make_unique<Process>(std::vector<std::string>{
-      "/usr/bin/env", "OPENSSL_CONF=" + openssl_config, REQSCOPE_NGINX, "-p", dir_.path(), "-c",
-      nginx_config, "-e", dir_.path() + "/error.log"});
-  for (const auto& [site, port] : ports_) {
-    if (!wait_for_port(port)) {
-      process_.reset();
-      throw std::runtime_error("nginx did not start (site " + site + "); see " + dir_.path() +
-                               "/error.log");
-    }
-  }
+  std::vector<int> ports;
+  for (const auto& [site, port] : ports_)
+    ports.push_back(port);
+  process_ = start_nginx(dir_, config, ports, {"OPENSSL_CONF=" + openssl_config});
 }
 
 TlsNginx::~TlsNginx() {

@@ -1,13 +1,17 @@
+#include <fmt/format.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
 #include <catch2/catch.hpp>
 
+#include "reqscope/render/tls_human.hpp"
+#include "reqscope/render/tls_json.hpp"
 #include "reqscope/tls/certificate.hpp"
 #include "reqscope/tls/findings.hpp"
 #include "reqscope/tls/inspect.hpp"
 #include "reqscope/tls/self_signed.hpp"
 #include "reqscope/tls/verify.hpp"
+#include "reqscope/util/text.hpp"
 
 using namespace reqscope;
 using tls::CertificateRequest;
@@ -254,30 +258,60 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
   SECTION("trust problems, and --insecure making them warnings") {
     auto inspection = healthy(now);
     inspection.verify.ok = false;
+    const auto about_leaf = [](int code, const char* reason) {
+      tls::VerifyProblem problem(0, code, reason);
+      problem.subject = "CN=api.example.com";
+      problem.issuer = "CN=Example CA";
+      return problem;
+    };
     inspection.verify.problems = {
-        {0, X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"},
-        {0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get local issuer"},
-        {0, X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"},
-        {0, X509_V_ERR_CERT_HAS_EXPIRED, "expired"},
-        {0, X509_V_ERR_INVALID_PURPOSE, "unsupported certificate purpose"},
+        about_leaf(X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"),
+        about_leaf(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get local issuer"),
+        about_leaf(X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"),
+        about_leaf(X509_V_ERR_CERT_HAS_EXPIRED, "certificate has expired"),
+        about_leaf(X509_V_ERR_INVALID_PURPOSE, "unsupported certificate purpose"),
     };
     const auto findings = tls::evaluate(inspection, {});
     CHECK(ids(findings, tls::Severity::error) ==
           std::vector<std::string>{"hostname_mismatch", "incomplete_chain", "verify_failed"});
     CHECK(findings[0].message.find("DNS:api.example.com") != std::string::npos);
+    CHECK(findings[1].message.find("'Example CA'") != std::string::npos);
     CHECK(findings[2].message.find("unsupported certificate purpose") != std::string::npos);
     CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::error).empty());
     CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::warning).size() == 3);
   }
+  SECTION("dates and strength still fail under --insecure") {
+    auto inspection = healthy(now);
+    inspection.chain[0].not_after = now - std::chrono::hours(1);
+    inspection.chain[0].key = {"RSA", 1024, ""};
+    CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::error) ==
+          std::vector<std::string>{"expired", "weak_key"});
+  }
+  SECTION("a trust-store certificate's own problem is named, not dropped") {
+    auto inspection = healthy(now);
+    tls::VerifyProblem problem(2, X509_V_ERR_CERT_HAS_EXPIRED, "certificate has expired");
+    problem.subject = "CN=Old Root";
+    problem.issuer = "CN=Old Root";
+    problem.is_ca = true;
+    inspection.verify = {false, "certificate has expired", {problem}};
+    const auto findings = tls::evaluate(inspection, {});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].id == "verify_failed");
+    CHECK(findings[0].message.find("the root certificate 'Old Root'") != std::string::npos);
+    CHECK(findings[0].fix.find("trust store") != std::string::npos);
+  }
   SECTION("a missing issuer above a CA certificate is an untrusted root") {
     auto inspection = healthy(now);
     auto intermediate = good_leaf(now);
+    intermediate.subject = "CN=Example Intermediate";
     intermediate.is_ca = true;
     intermediate.issuer = "CN=Private Root";
     inspection.chain.push_back(intermediate);
-    inspection.verify = {false,
-                         "unable to get local issuer certificate",
-                         {{1, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "x"}}};
+    tls::VerifyProblem problem(1, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "x");
+    problem.subject = intermediate.subject;
+    problem.issuer = intermediate.issuer;
+    problem.is_ca = true;
+    inspection.verify = {false, "unable to get local issuer certificate", {problem}};
     const auto findings = tls::evaluate(inspection, {});
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].id == "untrusted_root");
@@ -328,4 +362,43 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     CHECK(findings[0].message.find("unsupported protocol") != std::string::npos);
     CHECK(findings[0].message.find("TLSv1.0") != std::string::npos);
   }
+}
+
+TEST_CASE("tls render: hostile names are escaped and long SAN lists shortened", "[tls][render]") {
+  const auto now = std::chrono::system_clock::now();
+  auto inspection = healthy(now);
+  inspection.attempts = {{"192.0.2.1", 443, "IPv4", "ok", "", std::chrono::milliseconds(1)}};
+  inspection.address = "192.0.2.1";
+  inspection.chain[0].subject = "CN=evil\x1b[2J\x07name";
+  inspection.chain[0].sans.clear();
+  for (int i = 0; i < 20; ++i)
+    inspection.chain[0].sans.push_back(fmt::format("DNS:h{}.test", i));
+  const auto findings = tls::evaluate(inspection, {});
+  render::HumanOptions options;
+  const auto out = render::render_tls(inspection, findings, options);
+  CHECK(out.rfind("OK  api.example.com:443 TLSv1.3, certificate trusted", 0) == 0);
+  CHECK(out.find('\x1b') == std::string::npos);
+  CHECK(out.find('\x07') == std::string::npos);
+  CHECK(out.find("and 12 more (-v shows all)") != std::string::npos);
+  for (auto line : util::split(out, '\n')) {
+    INFO(line);
+    CHECK(util::display_width(line) <= render::kColumns);
+  }
+  inspection.verify = {false, "hostname mismatch", {{0, X509_V_ERR_HOSTNAME_MISMATCH, "x"}}};
+  const auto mismatch = render::render_tls(inspection, tls::evaluate(inspection, {}), options);
+  CHECK(mismatch.find("hostname_mismatch") != std::string::npos);
+  CHECK(mismatch.find('\x1b') == std::string::npos);
+  inspection.verify = {true, "", {}};
+  options.verbose = true;
+  CHECK(render::render_tls(inspection, findings, options).find("DNS:h19.test") !=
+        std::string::npos);
+
+  const auto document = render::tls_document(inspection, findings);
+  CHECK(document["schema"] == "reqscope.tls/1");
+  CHECK(document["ok"] == true);
+  CHECK(document["interrupted"] == false);
+  CHECK(document["versions"].is_null());
+  CHECK(document["version_probes"].empty());
+  CHECK(document["chain"][0]["subject"] == "CN=evil\x1b[2J\x07name");
+  CHECK(document["chain"][0]["sans"].size() == 20);
 }

@@ -10,10 +10,11 @@ namespace reqscope::render {
 
 inline constexpr const char* kTlsSchema = "reqscope.tls/1";
 
-// `reqscope tls --json`: {"schema","ok","host","port","servername","address",
-// "protocol","cipher","group","alpn","ocsp_stapled","resumption","connect_ms",
-// "handshake_ms","verify":{"ok","error","problems"},"chain":[...],
-// "versions":{...}|null,"findings":[...],"handshake":[...],"dns","connects"}.
+// `reqscope tls --json`: {"schema","ok","interrupted","host","port",
+// "servername","address","protocol","cipher","group","alpn","ocsp_stapled",
+// "resumption","connect_ms","handshake_ms","verify":{"ok","error","problems"},
+// "chain":[...],"versions":{...}|null,"version_probes":[...],
+// "default_client_error","findings":[...],"handshake":[...],"dns","connects"}.
 // "ok" is true exactly when the exit code is 0.
 nlohmann::ordered_json tls_document(const tls::Inspection& inspection,
                                     const std::vector<tls::Finding>& findings);

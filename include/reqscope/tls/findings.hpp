@@ -19,8 +19,10 @@ struct Finding {
 };
 
 struct FindingOptions {
-  int warn_days = 14;     // a certificate expiring sooner is an error
-  bool insecure = false;  // verification problems are warnings, not errors
+  int warn_days = 14;  // a certificate expiring sooner is an error
+  // Trust problems (who vouches for the certificate, and for which name) are
+  // warnings, not errors; dates, key sizes and digests still fail.
+  bool insecure = false;
 };
 
 // Every finding for one inspection, errors first. Pure: the inspection holds

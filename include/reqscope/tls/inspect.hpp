@@ -70,8 +70,9 @@ struct Inspection {
   std::string group;  // key exchange: "X25519", "P-256", ... empty when none
   std::string alpn;   // empty when the server chose none
   bool ocsp_stapled = false;
-  std::optional<bool> resumption;  // nullopt: not tested (no session offered by the server)
-  bool local_tls13 = false;        // whether the local OpenSSL offered TLS 1.3
+  // nullopt: unknown (no session ticket, or the second handshake did not finish)
+  std::optional<bool> resumption;
+  bool local_tls13 = false;  // whether the local OpenSSL offered TLS 1.3
   // Non-empty when a client with the local OpenSSL defaults could not
   // handshake (its reason): what is shown is then a legacy client's handshake
   // (security level 0, every version and cipher).
@@ -80,7 +81,7 @@ struct Inspection {
   std::vector<CertificateInfo> chain;  // as the server sent it, leaf first
   Verification verify;
   std::vector<VersionProbe> versions;  // empty unless probed
-  bool interrupted = false;            // Ctrl-C during the version probes
+  bool interrupted = false;            // Ctrl-C after the first handshake: later probes are missing
 };
 
 // Connects (resolving with c-ares as `trace` does), handshakes with OpenSSL

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reqscope/error.hpp"
@@ -11,9 +12,16 @@ namespace reqscope::tls {
 
 // One reason OpenSSL gives for rejecting a chain, at a depth (0 = the leaf).
 struct VerifyProblem {
-  int depth = 0;
-  int code = 0;  // an X509_V_ERR_* value
+  VerifyProblem() = default;
+  VerifyProblem(int at_depth, int error_code, std::string why)
+      : depth(at_depth), code(error_code), reason(std::move(why)) {}
+
+  int depth = 0;  // in the chain OpenSSL built, which may differ from the one sent
+  int code = 0;   // an X509_V_ERR_* value
   std::string reason;
+  std::string subject;  // of the certificate at `depth`, RFC 2253
+  std::string issuer;
+  bool is_ca = false;
 };
 
 struct Verification {
