@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -62,7 +63,7 @@ Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global) {
 
 int report_error(const GlobalOptions& global, const std::string& command, const Error& error) {
   if (global.json) {
-    print_stdout(render::error_document("reqscope." + command + "/1", error).dump(2) + "\n");
+    print_json(render::error_document("reqscope." + command + "/1", error));
   } else {
     std::string line = fmt::format("reqscope {}: {}", command, error.message);
     if (!error.hint.empty()) line += fmt::format(" ({})", error.hint);
@@ -92,7 +93,18 @@ void catch_interrupt(bool enable) {
 
 void print_stdout(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+  if (std::fflush(stdout) != 0 && errno == EPIPE) {
+    // The reader is gone (`| head`): end as a process killed by SIGPIPE would,
+    // which main() ignores only so that sockets report EPIPE instead.
+    std::signal(SIGPIPE, SIG_DFL);
+    std::raise(SIGPIPE);
+  }
+}
+
+void print_json(const render::Json& document) {
+  // Certificate names and the like are the server's bytes: invalid UTF-8 is
+  // replaced rather than failing the whole document.
+  print_stdout(document.dump(2, ' ', false, render::Json::error_handler_t::replace) + "\n");
 }
 
 }  // namespace reqscope::cli

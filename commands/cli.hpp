@@ -8,6 +8,7 @@
 
 #include "reqscope/error.hpp"
 #include "reqscope/render/style.hpp"
+#include "reqscope/render/trace_json.hpp"
 
 namespace reqscope::cli {
 
@@ -41,8 +42,11 @@ Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global);
 // line on stderr with the hint. Returns the documented exit code for its kind.
 int report_error(const GlobalOptions& global, const std::string& command, const Error& error);
 
-// Writes a JSON document or human text to stdout.
+// Writes human text to stdout.
 void print_stdout(const std::string& text);
+
+// Writes a JSON document to stdout, indented, invalid UTF-8 replaced.
+void print_json(const render::Json& document);
 
 // Ctrl-C for commands that stop cleanly and report partial results:
 // catch_interrupt(true) clears interrupted() and makes SIGINT set it instead of

@@ -149,9 +149,7 @@ int run_demo(const GlobalOptions& global) {
     print_stdout(render::render_walk(walk, human) + "\n");
   }
   if (global.json) {
-    print_stdout(
-        render::Json{{"schema", "reqscope.demo/1"}, {"ok", !failed}, {"steps", documents}}.dump(2) +
-        "\n");
+    print_json(render::Json{{"schema", "reqscope.demo/1"}, {"ok", !failed}, {"steps", documents}});
   } else {
     print_stdout(
         fmt::format("The lab ran at {} and {};\nits DNS root answered at {}.\n"

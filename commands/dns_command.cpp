@@ -128,7 +128,7 @@ int run_stub(const DnsArgs& args, const Plan& plan, const GlobalOptions& global)
   auto lookup = dns::lookup(plan.name, plan.types, options);
   if (!lookup) return report_error(global, "dns", lookup.error());
   if (global.json) {
-    print_stdout(render::lookup_document(*lookup).dump(2) + "\n");
+    print_json(render::lookup_document(*lookup));
   } else {
     print_stdout(render::render_lookup(
         *lookup, {style_for(global), global.verbose, global.show_secrets, global.explain}));
@@ -163,7 +163,7 @@ int run_walk(const DnsArgs& args, const Plan& plan, const GlobalOptions& global)
   const auto walk = walker.walk(plan.name, plan.types.front());
   if (progress) std::fputs("\r\x1b[K", stderr);
   if (global.json) {
-    print_stdout(render::walk_document(walk).dump(2) + "\n");
+    print_json(render::walk_document(walk));
   } else {
     print_stdout(render::render_walk(
         walk, {style_for(global), global.verbose, global.show_secrets, global.explain}));

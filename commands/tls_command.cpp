@@ -1,3 +1,6 @@
+#include <filesystem>
+#include <system_error>
+
 #include "cli.hpp"
 #include "reqscope/http/url.hpp"
 #include "reqscope/render/tls_human.hpp"
@@ -21,6 +24,8 @@ struct TlsArgs {
   bool ipv6 = false;
   bool versions = false;
   std::string warn_days = "14";
+  bool servername_given = false;
+  bool cacert_given = false;
 };
 
 struct Plan {
@@ -37,6 +42,24 @@ Result<Plan> make_plan(const TlsArgs& args, const GlobalOptions& global) {
   auto target = tls::parse_target(args.target);
   if (!target) return tl::unexpected(target.error());
   plan.inspect.target = *target;
+  if (args.servername_given && args.servername.empty()) {
+    return fail("bad_option", "--servername is empty", "give the DNS name to send as SNI");
+  }
+  if (args.cacert_given && args.cacert.empty()) {
+    return fail("bad_option", "--cacert is empty", "give a PEM file of CA certificates");
+  }
+  if (!args.cacert.empty()) {
+    std::error_code error;
+    const auto status = std::filesystem::status(args.cacert, error);
+    if (!std::filesystem::exists(status)) {
+      return fail("bad_file", "--cacert " + util::quote(args.cacert) + ": no such file",
+                  "give a PEM file of CA certificates");
+    }
+    if (std::filesystem::is_directory(status)) {
+      return fail("bad_file", "--cacert " + util::quote(args.cacert) + " is a directory",
+                  "give a PEM file of CA certificates");
+    }
+  }
   if (!args.servername.empty()) {
     auto name = http::parse_host(args.servername);
     if (name && util::is_ip_literal(*name)) {
@@ -83,7 +106,7 @@ int run_tls(const TlsArgs& args, const GlobalOptions& global) {
   }
   const auto findings = tls::evaluate(*inspection, plan->findings);
   if (global.json) {
-    print_stdout(render::tls_document(*inspection, findings).dump(2) + "\n");
+    print_json(render::tls_document(*inspection, findings));
   } else {
     print_stdout(render::render_tls(
         *inspection, findings,
@@ -102,9 +125,11 @@ void register_tls(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("target", args->target, "The server: HOST[:PORT] (443) or an https:// URL")
       ->type_name("HOST[:PORT]");
   cmd->add_option("--servername", args->servername, "Send this SNI name and verify against it")
-      ->type_name("NAME");
+      ->type_name("NAME")
+      ->each([args](const std::string&) { args->servername_given = true; });
   cmd->add_option("--cacert", args->cacert, "Trust only the CA certificates in this PEM file")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->each([args](const std::string&) { args->cacert_given = true; });
   cmd->add_flag("-k,--insecure", args->insecure, "Trust problems (issuer, host name) are warnings");
   cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
   cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");

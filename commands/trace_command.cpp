@@ -249,10 +249,8 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   }
 
   if (global.json) {
-    print_stdout(render::trace_document(runs, checks, static_cast<std::size_t>(plan->repeat),
-                                        global.show_secrets)
-                     .dump(2) +
-                 "\n");
+    print_json(render::trace_document(runs, checks, static_cast<std::size_t>(plan->repeat),
+                                      global.show_secrets));
   } else {
     render::HumanOptions human{style_for(global), global.verbose, global.show_secrets,
                                global.explain};

@@ -12,6 +12,7 @@
 
 #include "ares_channel.hpp"
 #include "reqscope/dns/hosts_file.hpp"
+#include "reqscope/util/cancel.hpp"
 #include "reqscope/util/ip.hpp"
 #include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
@@ -273,9 +274,12 @@ Result<Resolution> resolve(const std::string& host, const ResolveOptions& option
   run_until(
       channel->get(),
       [&] {
-        return std::all_of(pending.begin(), pending.end(), [](const auto& q) { return q->done; });
+        return util::cancelled(options.cancel) ||
+               std::all_of(pending.begin(), pending.end(), [](const auto& q) { return q->done; });
       },
       started + options.timeout);
+  if (util::cancelled(options.cancel))
+    return fail("interrupted", "interrupted while resolving " + host);
 
   std::vector<std::string> addresses;
   for (auto& query : pending) {

@@ -20,7 +20,10 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A connect attempt that is not the last candidate gets at most this long, so
+// a black-holed IPv6 address delays the IPv4 fallback by seconds, not the whole timeout.
 constexpr std::chrono::nanoseconds kFallbackAttemptLimit = std::chrono::seconds(3);
+constexpr std::chrono::milliseconds kPollSlice{100};
 
 std::string result_for_errno(int error) {
   switch (error) {
@@ -48,7 +51,8 @@ void UniqueFd::reset(int fd) {
 }
 
 ConnectAttempt connect_once(const std::string& address, std::uint16_t port,
-                            std::chrono::nanoseconds timeout, int& fd) {
+                            std::chrono::nanoseconds timeout, int& fd,
+                            const std::atomic<bool>* cancel) {
   fd = -1;
   ConnectAttempt attempt;
   attempt.address = address;
@@ -87,13 +91,17 @@ ConnectAttempt connect_once(const std::string& address, std::uint16_t port,
   if (::connect(sock.get(), reinterpret_cast<sockaddr*>(&storage), length) != 0) {
     if (errno != EINPROGRESS) return finish(errno);
     pollfd pfd{sock.get(), POLLOUT, 0};
-    const auto timeout_ms = std::chrono::ceil<std::chrono::milliseconds>(timeout).count();
+    const auto deadline = started + timeout;
     int ready = 0;
-    do {
-      ready = ::poll(&pfd, 1, static_cast<int>(timeout_ms));
-    } while (ready < 0 && errno == EINTR);
-    if (ready == 0) return finish(ETIMEDOUT);
-    if (ready < 0) return finish(errno);
+    // In slices, so that Ctrl-C is seen and an interrupted poll does not
+    // start the whole wait again.
+    while (ready <= 0) {
+      if (util::cancelled(cancel)) return finish(EINTR);
+      const auto remaining = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+      if (remaining.count() <= 0) return finish(ETIMEDOUT);
+      ready = ::poll(&pfd, 1, static_cast<int>(std::min(remaining, kPollSlice).count()));
+      if (ready < 0 && errno != EINTR) return finish(errno);
+    }
     int error = 0;
     socklen_t error_length = sizeof error;
     getsockopt(sock.get(), SOL_SOCKET, SO_ERROR, &error, &error_length);
@@ -113,7 +121,7 @@ int connect_in_order(const std::vector<std::string>& addresses, std::uint16_t po
     const auto limit =
         last ? remaining : std::min<std::chrono::nanoseconds>(remaining, kFallbackAttemptLimit);
     int fd = -1;
-    attempts.push_back(connect_once(addresses[i], port, limit, fd));
+    attempts.push_back(connect_once(addresses[i], port, limit, fd, cancel));
     if (fd >= 0) return fd;
   }
   return -1;

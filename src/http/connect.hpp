@@ -31,10 +31,12 @@ class UniqueFd {
   int fd_;
 };
 
-// One non-blocking TCP connect with a deadline. On success `fd` holds the
-// connected socket (the caller owns it); otherwise `fd` is -1.
+// One non-blocking TCP connect with a deadline, stopped early by `cancel`. On
+// success `fd` holds the connected socket (the caller owns it); otherwise `fd`
+// is -1.
 ConnectAttempt connect_once(const std::string& address, std::uint16_t port,
-                            std::chrono::nanoseconds timeout, int& fd);
+                            std::chrono::nanoseconds timeout, int& fd,
+                            const std::atomic<bool>* cancel);
 
 // Tries each address in order until one connects, giving every address but the
 // last at most a few seconds so a dead IPv6 path falls back to IPv4 in time.

@@ -23,9 +23,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::nanoseconds;
 
-// A connect attempt that is not the last candidate gets at most this long, so
-// a black-holed IPv6 address delays the IPv4 fallback by seconds, not the whole timeout.
-
 // What the libcurl callbacks record about the hop in flight.
 struct HopContext {
   CURL* easy = nullptr;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -22,26 +23,42 @@ std::string row(const std::string& label, const std::string& value) {
                     std::string(kLabelWidth + 2, ' '));
 }
 
-std::string days_phrase(long days) {
-  if (days < 0) return fmt::format("expired {} day{} ago", -days, days == -1 ? "" : "s");
-  return fmt::format("{} day{} left", days, days == 1 ? "" : "s");
-}
-
 std::string count_phrase(std::size_t count, const char* noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
 }
 
+std::string target_text(const tls::Target& target) {
+  return target.host.find(':') != std::string::npos
+             ? fmt::format("[{}]:{}", target.host, target.port)
+             : fmt::format("{}:{}", target.host, target.port);
+}
+
+// The certificate of the sent chain that expires first: the chain stops
+// working then, whichever certificate it is.
+std::string expiry_text(const tls::Inspection& inspection) {
+  const auto& chain = inspection.chain;
+  std::size_t first = 0;
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    if (!chain[i].self_issued && chain[i].not_after < chain[first].not_after) first = i;
+  }
+  auto text = tls::validity_phrase(chain[first], inspection.checked_at);
+  if (first > 0)
+    text += " (intermediate " + util::quote(tls::common_name(chain[first].subject)) + ")";
+  return text;
+}
+
 std::string verdict(const tls::Inspection& inspection, const std::vector<tls::Finding>& findings,
                     const Style& style) {
-  const auto where = fmt::format("{}:{}", inspection.target.host, inspection.target.port);
+  const auto where = target_text(inspection.target);
   std::vector<std::string> errors;
   std::size_t warnings = 0;
   for (const auto& finding : findings) {
-    if (finding.severity == tls::Severity::error) errors.push_back(finding.id);
-    if (finding.severity == tls::Severity::warning) ++warnings;
+    if (finding.severity == tls::Severity::error) {
+      errors.push_back(finding.id);
+    } else {
+      ++warnings;
+    }
   }
-  const auto took =
-      fmt::format(" {} handshake {}", style.dot(), format_ms(util::to_ms(inspection.handshake)));
   std::string text;
   std::string word;
   if (inspection.interrupted && errors.empty()) {
@@ -53,14 +70,14 @@ std::string verdict(const tls::Inspection& inspection, const std::vector<tls::Fi
                        util::join(errors, ", "));
   } else {
     word = style.bold(style.green("OK"));
+    // Not trusted and yet no error: --insecure accepted the trust problems.
     text = fmt::format("{} {}, {}", where, inspection.protocol,
-                       inspection.verify.ok ? "certificate trusted" : "certificate not trusted");
-    if (!inspection.chain.empty()) {
-      text += ", " + days_phrase(inspection.chain.front().days_left);
-    }
+                       inspection.verify.ok ? "certificate trusted"
+                                            : "certificate not trusted (accepted by --insecure)");
+    if (!inspection.chain.empty()) text += ", " + expiry_text(inspection);
     if (warnings > 0) text += ", " + count_phrase(warnings, "warning");
   }
-  std::string out = util::wrap(text + took, kColumns, word + "  ", "    ");
+  std::string out = util::wrap(text, kColumns, word + "  ", "    ");
   if (inspection.interrupted) {
     out += "    " +
            style.yellow("interrupted: the checks after the first handshake are incomplete") + "\n";
@@ -82,8 +99,7 @@ std::string connection_section(const tls::Inspection& inspection, const Style& s
   out += row("SNI", inspection.servername.empty() ? "not sent (IP address)"
                                                   : util::quote(inspection.servername));
   out += row("OCSP staple", inspection.ocsp_stapled ? "stapled" : "none");
-  out += row("resumption", !inspection.resumption
-                               ? "unknown (no session ticket, or no second handshake)"
+  out += row("resumption", !inspection.resumption ? "unknown (" + inspection.resumption_detail + ")"
                            : *inspection.resumption ? "supported"
                                                     : "not supported");
   return out;
@@ -126,30 +142,44 @@ std::string chain_section(const tls::Inspection& inspection, const Style& style,
     }
     out += field("key", fmt::format("{} {} signed {}", tls::describe_key(certificate.key),
                                     style.dot(), certificate.signature_algorithm));
-    auto validity =
-        fmt::format("{} to {} ({})", util::rfc3339(certificate.not_before),
-                    util::rfc3339(certificate.not_after), days_phrase(certificate.days_left));
-    out += field("valid", certificate.days_left < 0 ? style.red(validity) : validity);
+    auto validity = fmt::format("{} to {} ({})", util::rfc3339(certificate.not_before),
+                                util::rfc3339(certificate.not_after),
+                                tls::validity_phrase(certificate, inspection.checked_at));
+    const bool valid_now = certificate.not_before <= inspection.checked_at &&
+                           inspection.checked_at <= certificate.not_after;
+    out += field("valid", valid_now ? validity : style.red(validity));
     out += fingerprint_rows(certificate.sha256);
   }
   return out;
 }
 
+// Which certificate an OpenSSL problem is about, by the name of the one at its
+// depth of the chain OpenSSL built.
+std::string problem_subject(const tls::Inspection& inspection, const tls::VerifyProblem& problem) {
+  const auto& built = inspection.verify.chain;
+  const auto depth = static_cast<std::size_t>(std::max(problem.depth, 0));
+  return depth < built.size() ? util::quote(tls::common_name(built[depth].subject))
+                              : fmt::format("depth {}", problem.depth);
+}
+
 std::string verify_section(const tls::Inspection& inspection, const Style& style) {
   std::string out = style.bold("Verification") + "\n";
-  const auto store =
-      inspection.ca_file.empty() ? std::string("the system CA bundle") : inspection.ca_file;
+  const auto store = tls::trust_store_name(inspection.ca_file);
   if (inspection.verify.ok) {
     return out + util::wrap(fmt::format("trusted for {} (chain checked against {})",
                                         util::quote(inspection.verified_name), store),
                             kColumns, "  " + style.green("ok") + "  ", "      ");
   }
-  out += util::wrap(fmt::format("{} (for {}, against {})", inspection.verify.error,
-                                util::quote(inspection.verified_name), store),
-                    kColumns, "  " + style.red("failed") + "  ", "          ");
-  for (std::size_t i = 1; i < inspection.verify.problems.size(); ++i) {
-    const auto& problem = inspection.verify.problems[i];
-    out += fmt::format("          also: {} (depth {})\n", problem.reason, problem.depth);
+  const auto& problems = inspection.verify.problems;
+  out +=
+      util::wrap(util::printable(fmt::format("{}, {} (for {}, against {})", inspection.verify.error,
+                                             problem_subject(inspection, problems.front()),
+                                             util::quote(inspection.verified_name), store)),
+                 kColumns, "  " + style.red("failed") + "  ", "          ");
+  for (std::size_t i = 1; i < problems.size(); ++i) {
+    out += util::wrap(util::printable(fmt::format("also: {}, {}", problems[i].reason,
+                                                  problem_subject(inspection, problems[i]))),
+                      kColumns, "          ", "                ");
   }
   return out;
 }
@@ -174,8 +204,6 @@ std::string severity_word(tls::Severity severity, const Style& style) {
       return style.red("error  ");
     case tls::Severity::warning:
       return style.yellow("warning");
-    case tls::Severity::info:
-      return "info   ";
   }
   return "";
 }
@@ -240,8 +268,13 @@ std::string message_meaning(const tls::HandshakeMessage& message,
     return "the rest of the server's choices, already encrypted: ALPN " +
            (inspection.alpn.empty() ? std::string("none") : inspection.alpn) + ".";
   }
+  if (name == "CertificateRequest") {
+    return "the server asks for a certificate of the client's own (mutual TLS); reqscope has "
+           "none to give.";
+  }
   if (name == "Certificate") {
-    return message.sent ? "the client's certificate."
+    return message.sent ? "reqscope's answer to the CertificateRequest: an empty list, as it has "
+                          "no client certificate."
                         : "the server's chain, leaf first: " +
                               count_phrase(inspection.chain.size(), "certificate") + ".";
   }
@@ -266,6 +299,9 @@ std::string message_meaning(const tls::HandshakeMessage& message,
                : "from here this side encrypts with the new keys.";
   }
   if (name == "Finished") {
+    if (message.sent && inspection.protocol != "TLSv1.3") {
+      return "reqscope's own MAC over the handshake; the server's Finished will confirm it.";
+    }
     return message.sent ? "reqscope's own MAC over the handshake: both sides agree, and "
                           "requests could now flow."
                         : "a MAC over every message so far: had anyone altered one, the two "
@@ -277,6 +313,11 @@ std::string message_meaning(const tls::HandshakeMessage& message,
   }
   if (name.rfind("Alert", 0) == 0) return "the sender stops and says why.";
   return "";
+}
+
+// "TLSv1.2" as prose writes it: "TLS 1.2".
+std::string protocol_label(const std::string& protocol) {
+  return protocol.rfind("TLSv", 0) == 0 ? "TLS " + protocol.substr(4) : protocol;
 }
 
 const std::map<std::string, std::string>& finding_meanings() {
@@ -318,6 +359,12 @@ const std::map<std::string, std::string>& finding_meanings() {
        "TLS 1.3 saves a round trip on every new connection and drops the old, weak options; "
        "clients fall back to TLS 1.2, slower but still safe."},
       {"verify_failed", "Clients that verify certificates refuse this connection."},
+      {"client_certificate_requested",
+       "Only clients holding a certificate the server trusts get through: right for mutual TLS "
+       "between services, a surprise on a public API."},
+      {"probe_failed",
+       "A probe that got no answer says nothing about that version: the table has a gap, not a "
+       "verdict."},
       {"legacy_only",
        "Current browsers, curl, and language runtimes refuse the connection outright; only "
        "old or deliberately weakened clients can talk to this server."},
@@ -337,8 +384,9 @@ std::string explain_tls(const tls::Inspection& inspection,
       "TCP connect took {}: one network round trip. The TLS handshake then took {}: {} plus "
       "the server's work (signing with its key). Each message, as it happened:",
       format_ms(util::to_ms(inspection.connect)), format_ms(util::to_ms(inspection.handshake)),
-      inspection.protocol == "TLSv1.3" ? "one more round trip in TLS 1.3"
-                                       : "two more round trips in " + inspection.protocol));
+      inspection.protocol == "TLSv1.3"
+          ? std::string("one more round trip in TLS 1.3")
+          : "two more round trips in " + protocol_label(inspection.protocol)));
   for (const auto& message : inspection.messages) {
     const auto meaning = message_meaning(message, inspection);
     out += util::wrap(fmt::format("{} {}{}{}", message.sent ? "sent" : "received", message.name,

@@ -31,7 +31,8 @@ Json chain_json(const std::vector<tls::CertificateInfo>& chain) {
                    {"days_left", certificate.days_left},
                    {"sha256", certificate.sha256},
                    {"self_signed", certificate.self_issued},
-                   {"ca", certificate.is_ca}});
+                   {"ca", certificate.is_ca},
+                   {"pem", certificate.pem}});
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "memory_bio.hpp"
+#include "reqscope/tls/self_signed.hpp"
 
 namespace reqscope::tls {
 
@@ -28,6 +29,21 @@ std::string name_to_string(const X509_NAME* name) {
   const auto bio = make_memory_bio();
   X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
   return bio_text(bio.get());
+}
+
+// A dNSName is an IA5String, ASCII only: any other byte is escaped, so that
+// neither a terminal nor a JSON encoder ever sees it raw.
+std::string ascii_text(const ASN1_STRING* string) {
+  const auto* bytes = ASN1_STRING_get0_data(string);
+  std::string text;
+  for (int i = 0; i < ASN1_STRING_length(string); ++i) {
+    if (bytes[i] < 0x20 || bytes[i] >= 0x7f || bytes[i] == '\\') {
+      text += fmt::format("\\x{:02x}", bytes[i]);
+    } else {
+      text += static_cast<char>(bytes[i]);
+    }
+  }
+  return text;
 }
 
 std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* time) {
@@ -108,10 +124,7 @@ std::vector<std::string> sans_of(const X509* certificate) {
   for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type == GEN_DNS) {
-      const auto* text = ASN1_STRING_get0_data(name->d.dNSName);
-      sans.emplace_back("DNS:" +
-                        std::string(reinterpret_cast<const char*>(text),
-                                    static_cast<std::size_t>(ASN1_STRING_length(name->d.dNSName))));
+      sans.emplace_back("DNS:" + ascii_text(name->d.dNSName));
     } else if (name->type == GEN_IPADD) {
       const auto* bytes = ASN1_STRING_get0_data(name->d.iPAddress);
       const int length = ASN1_STRING_length(name->d.iPAddress);
@@ -129,6 +142,39 @@ std::vector<std::string> sans_of(const X509* certificate) {
 
 }  // namespace
 
+std::string common_name(const std::string& subject) {
+  // RFC 2253: attributes are separated by commas; a comma after a backslash is part of a value.
+  std::size_t at = 0;
+  while (at < subject.size()) {
+    std::string value;
+    std::size_t end = at;
+    for (; end < subject.size() && subject[end] != ','; ++end) {
+      if (subject[end] == '\\' && end + 1 < subject.size()) ++end;
+      value += subject[end];
+    }
+    if (subject.compare(at, 3, "CN=") == 0) return value.substr(3);
+    at = end + 1;
+  }
+  return subject;
+}
+
+std::string validity_phrase(const CertificateInfo& certificate,
+                            std::chrono::system_clock::time_point now) {
+  using std::chrono::days;
+  using std::chrono::floor;
+  const auto count = [](long n) { return fmt::format("{} day{}", n, n == 1 ? "" : "s"); };
+  if (certificate.not_before > now) {
+    const long n = floor<days>(certificate.not_before - now).count();
+    return n == 0 ? "not valid for a few more hours" : "not valid for another " + count(n);
+  }
+  if (certificate.not_after < now) {
+    const long n = floor<days>(now - certificate.not_after).count();
+    return n == 0 ? "expired less than a day ago" : "expired " + count(n) + " ago";
+  }
+  return certificate.days_left == 0 ? "less than a day left"
+                                    : count(certificate.days_left) + " left";
+}
+
 std::string describe_key(const PublicKey& key) {
   if (key.type == "EC" && !key.curve.empty()) return "EC " + key.curve;
   if (key.type == "RSA" || key.type == "DSA") return fmt::format("{} {}", key.type, key.bits);
@@ -143,16 +189,22 @@ CertificateInfo describe_certificate(const X509* certificate,
   info.sans = sans_of(certificate);
   info.key = describe_public_key(X509_get0_pubkey(certificate));
   info.signature_algorithm = OBJ_nid2ln(X509_get_signature_nid(certificate));
+  // OpenSSL's checks take non-const pointers but do not modify the certificate.
+  auto* mutable_certificate = const_cast<X509*>(certificate);
+  int signature_bits = 0;
+  if (X509_get_signature_info(mutable_certificate, nullptr, nullptr, &signature_bits, nullptr) ==
+      1) {
+    info.signature_bits = signature_bits;
+  }
   info.not_before = to_time_point(X509_get0_notBefore(certificate));
   info.not_after = to_time_point(X509_get0_notAfter(certificate));
   info.days_left =
       static_cast<long>(std::chrono::floor<std::chrono::days>(info.not_after - now).count());
   info.sha256 = sha256_of(certificate);
-  // OpenSSL's checks take non-const pointers but do not modify the certificate.
-  auto* mutable_certificate = const_cast<X509*>(certificate);
   info.self_issued = X509_check_issued(mutable_certificate, mutable_certificate) == X509_V_OK &&
                      X509_verify(mutable_certificate, X509_get0_pubkey(certificate)) == 1;
   info.is_ca = X509_check_ca(mutable_certificate) > 0;
+  info.pem = certificate_pem(certificate);
   return info;
 }
 

@@ -13,15 +13,25 @@ namespace reqscope::tls {
 
 namespace {
 
-// Problems OpenSSL reports that other findings already describe from the chain itself.
-constexpr int kDescribedElsewhere[] = {
-    X509_V_ERR_CERT_NOT_YET_VALID, X509_V_ERR_CERT_HAS_EXPIRED, X509_V_ERR_EE_KEY_TOO_SMALL,
-    X509_V_ERR_CA_KEY_TOO_SMALL,   X509_V_ERR_CA_MD_TOO_WEAK,
-};
+constexpr std::size_t kNamesInMessages = 8;
+constexpr int kMinimumSignatureBits = 112;  // what OpenSSL's security level 2 asks for
 
-bool described_elsewhere(int code) {
-  return std::find(std::begin(kDescribedElsewhere), std::end(kDescribedElsewhere), code) !=
-         std::end(kDescribedElsewhere);
+// OpenSSL's problems with one certificate's own dates, key or digest, and the
+// finding that tells of each.
+const char* certificate_finding_for(int code) {
+  switch (code) {
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "not_yet_valid";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "expired";
+    case X509_V_ERR_EE_KEY_TOO_SMALL:
+    case X509_V_ERR_CA_KEY_TOO_SMALL:
+      return "weak_key";
+    case X509_V_ERR_CA_MD_TOO_WEAK:
+      return "weak_signature";
+    default:
+      return nullptr;
+  }
 }
 
 bool is_missing_issuer(int code) {
@@ -30,33 +40,47 @@ bool is_missing_issuer(int code) {
          code == X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE;
 }
 
-std::string common_name(const std::string& subject) {
-  for (auto part : util::split(subject, ',')) {
-    part = util::trim(part);
-    if (part.rfind("CN=", 0) == 0) return std::string(part.substr(3));
+// Fixes for the rules OpenSSL most often names that no finding of its own covers.
+std::string fix_for(int code) {
+  switch (code) {
+    case X509_V_ERR_INVALID_PURPOSE:
+      return "reissue the certificate with extendedKeyUsage serverAuth";
+    case X509_V_ERR_INVALID_CA:
+      return "the issuing certificate is not a CA (basicConstraints CA:TRUE is missing): serve "
+             "the right intermediate";
+    case X509_V_ERR_CERT_SIGNATURE_FAILURE:
+      return "the signature does not match its issuer: the chain mixes certificates from "
+             "different issuances; serve the intermediate that issued this one";
+    case X509_V_ERR_PATH_LENGTH_EXCEEDED:
+      return "the chain is longer than an issuer's pathLenConstraint allows: shorten it";
+    default:
+      return "fix the certificate chain the server sends; OpenSSL's reason names the rule";
   }
-  return subject;
 }
 
-std::string label(const std::string& subject, bool is_leaf, bool is_ca, bool self_issued) {
-  const std::string name = util::quote(common_name(subject));
+std::string label(const CertificateInfo& certificate, bool is_leaf) {
+  const std::string name = util::quote(common_name(certificate.subject));
   if (is_leaf) return "the leaf certificate " + name;
-  if (self_issued) return "the root certificate " + name;
-  return (is_ca ? "the CA certificate " : "the certificate ") + name;
+  if (certificate.self_issued) return "the root certificate " + name;
+  return (certificate.is_ca ? "the intermediate certificate " : "the certificate ") + name;
 }
 
-std::string label(const std::vector<CertificateInfo>& chain, std::size_t index) {
-  const auto& certificate = chain[index];
-  return label(certificate.subject, index == 0, certificate.is_ca, certificate.self_issued);
+std::string names_text(const std::vector<std::string>& sans) {
+  if (sans.size() <= kNamesInMessages) return util::join(sans, ", ");
+  const std::vector<std::string> shown(sans.begin(), sans.begin() + kNamesInMessages);
+  return fmt::format("{} and {} more", util::join(shown, ", "), sans.size() - kNamesInMessages);
 }
 
-std::string label(const VerifyProblem& problem) {
-  return label(problem.subject, problem.depth == 0, problem.is_ca,
-               problem.subject == problem.issuer);
+bool sent(const Inspection& inspection, const CertificateInfo& certificate) {
+  return std::any_of(inspection.chain.begin(), inspection.chain.end(),
+                     [&](const CertificateInfo& c) { return c.sha256 == certificate.sha256; });
 }
 
-std::string days_text(long days) {
-  return days == 1 ? "1 day" : fmt::format("{} days", days);
+bool used(const Inspection& inspection, const CertificateInfo& certificate) {
+  const auto& built = inspection.verify.chain;
+  return built.empty() || std::any_of(built.begin(), built.end(), [&](const CertificateInfo& c) {
+           return c.sha256 == certificate.sha256;
+         });
 }
 
 class Collector {
@@ -72,6 +96,16 @@ class Collector {
   void add(std::string id, Severity severity, std::string message, std::string fix) {
     findings_.push_back({std::move(id), severity, std::move(message), std::move(fix)});
   }
+  // A finding about one certificate, remembered so that OpenSSL's word on the
+  // same problem is not told twice.
+  void about(const CertificateInfo& certificate, std::string id, Severity severity,
+             std::string message, std::string fix) {
+    told_.insert(certificate.sha256 + " " + id);
+    add(std::move(id), severity, std::move(message), std::move(fix));
+  }
+  bool told(const CertificateInfo& certificate, const std::string& id) const {
+    return told_.count(certificate.sha256 + " " + id) > 0;
+  }
   std::vector<Finding> take() {
     std::stable_sort(findings_.begin(), findings_.end(),
                      [](const Finding& a, const Finding& b) { return a.severity < b.severity; });
@@ -81,31 +115,97 @@ class Collector {
  private:
   bool insecure_;
   std::vector<Finding> findings_;
+  std::set<std::string> told_;
 };
 
-bool was_sent(const std::vector<CertificateInfo>& chain, const std::string& subject) {
-  return std::any_of(chain.begin(), chain.end(),
-                     [&](const CertificateInfo& c) { return c.subject == subject; });
+// Dates, key size and signature digest of one certificate: errors for the
+// ones clients use, warnings for ones the server sends in vain.
+void check_certificate(const Inspection& inspection, const FindingOptions& options,
+                       const CertificateInfo& certificate, bool is_leaf, Collector& out) {
+  const bool in_use = used(inspection, certificate);
+  const auto severity = in_use ? Severity::error : Severity::warning;
+  const std::string name = label(certificate, is_leaf);
+  const std::string unused =
+      in_use ? "" : " (clients do not use it: they build the chain another way)";
+  const std::string unused_fix = "drop it from the chain the server sends";
+  const auto now = inspection.checked_at;
+  if (certificate.not_after < now) {
+    out.about(certificate, "expired", severity,
+              fmt::format("{} expired on {} ({}){}", name, util::rfc3339(certificate.not_after),
+                          validity_phrase(certificate, now), unused),
+              !in_use   ? unused_fix
+              : is_leaf ? "renew the certificate and reload the server"
+                        : "serve the current intermediate from the CA in place of this one");
+  } else if (certificate.not_before > now) {
+    out.about(certificate, "not_yet_valid", severity,
+              fmt::format("{} is not valid before {}{}", name,
+                          util::rfc3339(certificate.not_before), unused),
+              in_use ? "check the issuing system's clock, or wait; clients with a correct clock "
+                       "reject it until then"
+                     : unused_fix);
+  } else if (in_use && certificate.days_left < options.warn_days) {
+    out.about(certificate, "expiring_soon", Severity::error,
+              fmt::format("{} expires on {}: {} (--warn-days {})", name,
+                          util::rfc3339(certificate.not_after), validity_phrase(certificate, now),
+                          options.warn_days),
+              is_leaf ? "renew the certificate now and reload the server"
+                      : "get the CA's current intermediate and serve it in place of this one");
+  }
+  const auto& key = certificate.key;
+  const int minimum_bits = key.type == "EC" ? 224 : 2048;
+  if ((key.type == "RSA" || key.type == "DSA" || key.type == "EC") && key.bits < minimum_bits) {
+    out.about(certificate, "weak_key", severity,
+              fmt::format("{} has a {}-bit {} key; clients require at least {} bits{}", name,
+                          key.bits, key.type, minimum_bits, unused),
+              in_use ? "issue a new certificate with an RSA 2048+ or an EC P-256 key" : unused_fix);
+  }
+  // A trust anchor's own signature is never checked, so its digest does not matter.
+  if (!certificate.self_issued && certificate.signature_bits > 0 &&
+      certificate.signature_bits < kMinimumSignatureBits) {
+    out.about(
+        certificate, "weak_signature", severity,
+        fmt::format("{} is signed with {} ({} bits of security), which clients no longer "
+                    "accept{}",
+                    name, certificate.signature_algorithm, certificate.signature_bits, unused),
+        in_use ? "reissue the certificate with a SHA-256 signature" : unused_fix);
+  }
 }
 
-std::string trust_store_name(const Inspection& inspection) {
-  return inspection.ca_file.empty() ? "the system's CA bundle" : "--cacert " + inspection.ca_file;
+void add_certificate_findings(const Inspection& inspection, const FindingOptions& options,
+                              Collector& out) {
+  for (std::size_t i = 0; i < inspection.chain.size(); ++i) {
+    check_certificate(inspection, options, inspection.chain[i], i == 0, out);
+  }
+  for (std::size_t i = 0; i < inspection.verify.chain.size(); ++i) {
+    const auto& certificate = inspection.verify.chain[i];
+    if (!sent(inspection, certificate)) {
+      check_certificate(inspection, options, certificate, i == 0, out);
+    }
+  }
 }
 
 void add_trust_findings(const Inspection& inspection, Collector& out) {
   const auto& chain = inspection.chain;
+  const auto& built = inspection.verify.chain;
   std::set<std::string> seen;
   for (const auto& problem : inspection.verify.problems) {
-    // Dates, key sizes and digests of the certificates the server sent have
-    // findings of their own; a trust-store certificate's do not.
-    if (described_elsewhere(problem.code) && was_sent(chain, problem.subject)) continue;
-    if (problem.code == X509_V_ERR_HOSTNAME_MISMATCH ||
-        problem.code == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+    const auto depth = static_cast<std::size_t>(std::max(problem.depth, 0));
+    const CertificateInfo* certificate = depth < built.size() ? &built[depth] : nullptr;
+    const std::string name = certificate != nullptr
+                                 ? label(*certificate, depth == 0)
+                                 : fmt::format("the certificate at depth {}", depth);
+    if (const char* id = certificate_finding_for(problem.code); id != nullptr) {
+      if (certificate != nullptr && out.told(*certificate, id)) continue;
+      // OpenSSL saw what reqscope's own checks did not: told as OpenSSL says it.
+      out.add(id, Severity::error, fmt::format("{}: {}", name, problem.reason),
+              "replace the certificate");
+    } else if (problem.code == X509_V_ERR_HOSTNAME_MISMATCH ||
+               problem.code == X509_V_ERR_IP_ADDRESS_MISMATCH) {
       if (!seen.insert("hostname_mismatch").second) continue;
       const auto names = chain.empty() || chain[0].sans.empty()
                              ? "it has no subjectAltName (its subject is " +
                                    util::quote(chain.empty() ? "" : chain[0].subject) + ")"
-                             : "it names " + util::join(chain[0].sans, ", ");
+                             : "it names " + names_text(chain[0].sans);
       out.trust("hostname_mismatch",
                 "the certificate is not valid for " + util::quote(inspection.verified_name) + ": " +
                     names,
@@ -115,93 +215,58 @@ void add_trust_findings(const Inspection& inspection, Collector& out) {
       if (!seen.insert("self_signed").second) continue;
       out.trust("self_signed",
                 "the leaf certificate is self-signed: no client trusts it unless told to",
-                "use a certificate from a CA the clients trust, or give clients this "
-                "certificate (here: --cacert FILE)");
+                "use a certificate from a CA the clients trust, or give clients this certificate "
+                "(here: --cacert FILE; the JSON output's chain[0].pem is it)");
     } else if (problem.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ||
-               (is_missing_issuer(problem.code) && problem.is_ca)) {
+               (is_missing_issuer(problem.code) && certificate != nullptr && certificate->is_ca)) {
       if (!seen.insert("untrusted_root").second) continue;
-      const auto root =
-          problem.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN ? problem.subject : problem.issuer;
+      const auto root = certificate == nullptr ? std::string{}
+                        : problem.code == X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN
+                            ? certificate->subject
+                            : certificate->issuer;
       out.trust("untrusted_root",
                 "the chain leads to " + util::quote(common_name(root)) +
-                    ", which is not in the trust store (" + trust_store_name(inspection) + ")",
+                    ", which is not in the trust store (" + trust_store_name(inspection.ca_file) +
+                    ")",
                 "use a certificate from a CA the clients trust, or pass that root CA with "
                 "--cacert FILE");
     } else if (is_missing_issuer(problem.code)) {
       if (!seen.insert("incomplete_chain").second) continue;
-      out.trust("incomplete_chain",
-                fmt::format("the issuer of {} ({}) was not sent and is not in the trust store: "
-                            "an intermediate certificate is missing from the server's chain",
-                            label(problem), util::quote(common_name(problem.issuer))),
-                "serve the intermediate certificates after the leaf (nginx: ssl_certificate "
-                "with the full-chain file)");
+      out.trust(
+          "incomplete_chain",
+          fmt::format("the issuer of {} ({}) was not sent and is not in the trust store: "
+                      "an intermediate certificate is missing from the server's chain",
+                      name,
+                      util::quote(certificate != nullptr ? common_name(certificate->issuer) : "")),
+          "serve the intermediate certificates after the leaf (nginx: ssl_certificate "
+          "with the full-chain file)");
     } else {
       if (!seen.insert("verify:" + std::to_string(problem.code)).second) continue;
+      const bool from_store = certificate != nullptr && !sent(inspection, *certificate);
       out.trust("verify_failed",
-                fmt::format("verification failed at {}: {}", label(problem), problem.reason),
-                was_sent(chain, problem.subject)
-                    ? "fix the certificate chain the server sends; OpenSSL's reason names the rule"
-                    : "that certificate is in the trust store (" + trust_store_name(inspection) +
-                          "): update or replace it");
+                fmt::format("verification failed at {}{}: {}", name,
+                            from_store ? " (from the trust store)" : "", problem.reason),
+                from_store ? "that certificate is in the trust store (" +
+                                 trust_store_name(inspection.ca_file) + "): update or replace it"
+                           : fix_for(problem.code));
     }
+  }
+  // Verified, but only thanks to an intermediate the server did not send.
+  for (std::size_t i = 1; i < built.size(); ++i) {
+    if (built[i].self_issued || sent(inspection, built[i]) || seen.count("incomplete_chain")) {
+      continue;
+    }
+    seen.insert("incomplete_chain");
+    out.add("incomplete_chain", Severity::warning,
+            fmt::format("the server does not send {}; it verified only because {} holds it, and "
+                        "clients without it fail",
+                        label(built[i], false), trust_store_name(inspection.ca_file)),
+            "serve the intermediate certificates after the leaf (nginx: ssl_certificate with "
+            "the full-chain file)");
   }
 }
 
-void add_date_findings(const Inspection& inspection, const FindingOptions& options,
-                       Collector& out) {
-  const auto& chain = inspection.chain;
-  for (std::size_t depth = 0; depth < chain.size(); ++depth) {
-    const auto& certificate = chain[depth];
-    if (certificate.not_after < inspection.checked_at) {
-      out.add("expired", Severity::error,
-              fmt::format("{} expired on {} ({} ago)", label(chain, depth),
-                          util::rfc3339(certificate.not_after),
-                          days_text(std::chrono::floor<std::chrono::days>(inspection.checked_at -
-                                                                          certificate.not_after)
-                                        .count())),
-              "renew the certificate and reload the server");
-    } else if (certificate.not_before > inspection.checked_at) {
-      out.add("not_yet_valid", Severity::error,
-              fmt::format("{} is not valid before {}", label(chain, depth),
-                          util::rfc3339(certificate.not_before)),
-              "check the issuing system's clock, or wait; clients with a correct clock "
-              "reject it until then");
-    } else if (certificate.days_left < options.warn_days) {
-      out.add("expiring_soon", Severity::error,
-              fmt::format("{} expires on {}, in {} (--warn-days {})", label(chain, depth),
-                          util::rfc3339(certificate.not_after), days_text(certificate.days_left),
-                          options.warn_days),
-              "renew the certificate now and reload the server");
-    }
-  }
-}
-
-void add_strength_findings(const Inspection& inspection, Collector& out) {
-  const auto& chain = inspection.chain;
-  for (std::size_t depth = 0; depth < chain.size(); ++depth) {
-    const auto& certificate = chain[depth];
-    const auto& key = certificate.key;
-    const bool weak_key = ((key.type == "RSA" || key.type == "DSA") && key.bits < 2048) ||
-                          (key.type == "EC" && key.bits < 224);
-    if (weak_key) {
-      out.add("weak_key", Severity::error,
-              fmt::format("{} has a {}-bit {} key; clients require at least {} bits",
-                          label(chain, depth), key.bits, key.type, key.type == "EC" ? 224 : 2048),
-              "issue a new certificate with an RSA 2048+ or an EC P-256 key");
-    }
-    const auto algorithm = util::to_lower(certificate.signature_algorithm);
-    const bool weak_digest =
-        algorithm.find("sha1") != std::string::npos || algorithm.find("md5") != std::string::npos;
-    if (weak_digest && !certificate.self_issued) {
-      out.add("weak_signature", Severity::error,
-              fmt::format("{} is signed with {}, which clients no longer accept",
-                          label(chain, depth), certificate.signature_algorithm),
-              "reissue the certificate with a SHA-256 signature");
-    }
-  }
-}
-
-void add_protocol_findings(const Inspection& inspection, Collector& out) {
+void add_connection_findings(const Inspection& inspection, Collector& out) {
   if (!inspection.default_client_error.empty()) {
     out.add("legacy_only", Severity::error,
             fmt::format("a client with today's OpenSSL defaults cannot connect ({}); only a legacy "
@@ -209,10 +274,18 @@ void add_protocol_findings(const Inspection& inspection, Collector& out) {
                         inspection.default_client_error, inspection.protocol, inspection.cipher),
             "enable TLS 1.2 and 1.3 with modern ciphers (nginx: ssl_protocols TLSv1.2 TLSv1.3)");
   }
+  if (inspection.client_certificate_requested) {
+    out.add("client_certificate_requested", Severity::warning,
+            "the server asks for a client certificate (mutual TLS); reqscope sends none, and the "
+            "server may refuse the connection after the handshake",
+            "nothing to fix if mutual TLS is intended; clients need their own certificate");
+  }
   bool probed_tls13 = false;
+  std::vector<std::string> failed;
   for (const auto& probe : inspection.versions) {
+    if (probe.result == "failed") failed.push_back(probe.version + " (" + probe.detail + ")");
     if (probe.version == "TLSv1.3") {
-      probed_tls13 = probe.result != "not_testable" && probe.result != "failed";
+      probed_tls13 = probe.result == "supported" || probe.result == "unsupported";
       if (probe.result == "unsupported") {
         out.add("no_tls13", Severity::warning, "the server does not support TLS 1.3",
                 "enable TLS 1.3 (nginx: ssl_protocols TLSv1.2 TLSv1.3)");
@@ -225,6 +298,11 @@ void add_protocol_findings(const Inspection& inspection, Collector& out) {
               "disable it (nginx: ssl_protocols TLSv1.2 TLSv1.3)");
     }
   }
+  if (!failed.empty()) {
+    out.add("probe_failed", Severity::warning,
+            "no result for " + util::join(failed, ", ") + ": the versions table is incomplete",
+            "raise --timeout, or check for a limit on connections from one client");
+  }
   if (!probed_tls13 && inspection.local_tls13 && !inspection.protocol.empty() &&
       inspection.protocol != "TLSv1.3") {
     out.add("no_tls13", Severity::warning,
@@ -236,23 +314,14 @@ void add_protocol_findings(const Inspection& inspection, Collector& out) {
 }  // namespace
 
 std::string severity_name(Severity severity) {
-  switch (severity) {
-    case Severity::error:
-      return "error";
-    case Severity::warning:
-      return "warning";
-    case Severity::info:
-      return "info";
-  }
-  return "error";
+  return severity == Severity::error ? "error" : "warning";
 }
 
 std::vector<Finding> evaluate(const Inspection& inspection, const FindingOptions& options) {
   Collector out(options.insecure);
+  add_certificate_findings(inspection, options, out);
   add_trust_findings(inspection, out);
-  add_date_findings(inspection, options, out);
-  add_strength_findings(inspection, out);
-  add_protocol_findings(inspection, out);
+  add_connection_findings(inspection, out);
   return out.take();
 }
 

@@ -16,7 +16,8 @@ namespace {
 
 // Short enough that Ctrl-C is seen at once, long enough not to spin.
 constexpr std::chrono::milliseconds kPollSlice{100};
-constexpr std::chrono::milliseconds kTicketWait{1000};
+constexpr std::chrono::milliseconds kTicketWaitMin{250};
+constexpr std::chrono::milliseconds kTicketWaitMax{1000};
 constexpr unsigned char kAlpnOffer[] = {2, 'h', '2', 8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
 
 std::string handshake_type_name(unsigned type) {
@@ -112,7 +113,8 @@ Result<SslContext> make_client_context(const ClientConfig& config) {
   if (config.legacy) {
     SSL_CTX_set_min_proto_version(ctx, 0);  // 0: the lowest version this OpenSSL has
     SSL_CTX_set_security_level(ctx, 0);
-    SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0");
+    // Anonymous suites would give a handshake without a certificate to show.
+    SSL_CTX_set_cipher_list(ctx, "ALL:!aNULL:@SECLEVEL=0");
   }
   if (config.only_version) {
     if (SSL_CTX_set_min_proto_version(ctx, *config.only_version) != 1 ||
@@ -185,11 +187,15 @@ HandshakeResult run_handshake(Connection& connection, Clock::time_point deadline
   return result;
 }
 
-void wait_for_session(Connection& connection, Clock::time_point deadline,
-                      const std::atomic<bool>* cancel) {
+void wait_for_session(Connection& connection, std::chrono::nanoseconds handshake_time,
+                      Clock::time_point deadline, const std::atomic<bool>* cancel) {
   SSL* ssl = connection.ssl.get();
   if (SSL_version(ssl) != TLS1_3_VERSION) return;
-  const auto until = std::min(deadline, Clock::now() + kTicketWait);
+  // Tickets follow the server's Finished by about one round trip, which the
+  // handshake took a few of; a server that sends none is not waited on long.
+  const auto wait =
+      std::clamp<std::chrono::nanoseconds>(handshake_time * 3, kTicketWaitMin, kTicketWaitMax);
+  const auto until = std::min(deadline, Clock::now() + wait);
   char byte = 0;
   while (!connection.transcript->session && Clock::now() < until && !util::cancelled(cancel)) {
     const int rc = SSL_read(ssl, &byte, 1);

@@ -61,9 +61,9 @@ HandshakeResult run_handshake(Connection& connection, Clock::time_point deadline
                               const std::atomic<bool>* cancel);
 
 // TLS 1.3 servers send session tickets after the handshake: reads until one
-// arrives, `deadline`, `cancel`, or a short wait passes.
-void wait_for_session(Connection& connection, Clock::time_point deadline,
-                      const std::atomic<bool>* cancel);
+// arrives, `deadline`, `cancel`, or a wait scaled to `handshake_time` passes.
+void wait_for_session(Connection& connection, std::chrono::nanoseconds handshake_time,
+                      Clock::time_point deadline, const std::atomic<bool>* cancel);
 
 // Sends close_notify without waiting for the server's.
 void close_connection(Connection& connection);

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
+#include <memory>
+
 #include "handshake.hpp"
 #include "reqscope/util/cancel.hpp"
 #include "reqscope/util/ip.hpp"
@@ -14,10 +17,18 @@ namespace {
 using std::chrono::nanoseconds;
 
 constexpr int kProtocolCodes[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION};
+// The extra handshakes get a budget each, so that one silent probe cannot
+// take the rest of --timeout from the others.
+constexpr nanoseconds kExtraHandshakeBudget = std::chrono::seconds(5);
 
 std::string milliseconds_text(nanoseconds duration) {
   return fmt::format("{} ms",
                      std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
+}
+
+bool received(const Transcript& transcript, const std::string& message) {
+  return std::any_of(transcript.messages.begin(), transcript.messages.end(),
+                     [&](const HandshakeMessage& m) { return !m.sent && m.name == message; });
 }
 
 std::string handshake_hint(const std::string& reason) {
@@ -51,9 +62,15 @@ Error handshake_error(const InspectOptions& options, const Transcript& transcrip
             "it speaks TLS on this port, or raise --timeout"};
   }
   if (transcript.plain_http) {
-    return {"tls_handshake",
-            where + " failed: the server answered in plain HTTP (" + result.reason + ")",
-            "this port speaks plain HTTP: use http:// with trace, or the server's TLS port"};
+    return {
+        "tls_handshake",
+        where + " failed: the server answered in plain HTTP, not TLS; OpenSSL: " + result.reason,
+        "this port speaks plain HTTP: use http:// with trace, or the server's TLS port"};
+  }
+  if (received(transcript, "CertificateRequest")) {
+    return {"tls_handshake", where + " failed: " + result.reason,
+            "the server requires a client certificate (mutual TLS), which reqscope does not "
+            "send"};
   }
   return {"tls_handshake", where + " failed: " + result.reason, handshake_hint(result.reason)};
 }
@@ -98,60 +115,90 @@ void read_chain(SSL* ssl, X509_STORE* store, Inspection& out) {
 
 // A fresh connection to the address the main handshake used.
 Result<Connection> reconnect(const Inspection& inspection, SSL_CTX* context, SSL_SESSION* resume,
-                             Clock::time_point deadline) {
-  int fd = -1;
-  const auto remaining = deadline - Clock::now();
-  if (remaining <= nanoseconds(0)) return fail("timeout", "no time left");
-  const auto attempt =
-      http::connect_once(inspection.address, inspection.target.port, remaining, fd);
-  if (fd < 0) return fail("connect_" + attempt.result, attempt.detail);
+                             Clock::time_point deadline, const std::atomic<bool>* cancel,
+                             std::vector<http::ConnectAttempt>& attempts) {
+  const int fd = http::connect_in_order({inspection.address}, inspection.target.port, deadline,
+                                        cancel, attempts);
+  if (fd < 0) {
+    if (util::cancelled(cancel)) return fail("interrupted", "interrupted");
+    return tl::unexpected(http::connect_error(inspection.address, inspection.target.port, attempts,
+                                              deadline - Clock::now()));
+  }
   return open_connection(context, fd, inspection.servername, resume);
 }
 
+// Offers the first handshake's session on a second connection. Sets
+// `detail` when the answer is unknown.
 std::optional<bool> test_resumption(const Inspection& inspection, SSL_CTX* context, Session session,
-                                    Clock::time_point deadline, const std::atomic<bool>* cancel) {
-  if (!session) return std::nullopt;
-  auto connection = reconnect(inspection, context, session.get(), deadline);
-  if (!connection) return std::nullopt;
+                                    Clock::time_point deadline, const std::atomic<bool>* cancel,
+                                    std::string& detail) {
+  if (!session) {
+    detail = "the server gave no session to resume";
+    return std::nullopt;
+  }
+  std::vector<http::ConnectAttempt> attempts;
+  auto connection = reconnect(inspection, context, session.get(), deadline, cancel, attempts);
+  if (!connection) {
+    detail = "the second connection failed: " + connection.error().message;
+    return std::nullopt;
+  }
   const auto result = run_handshake(*connection, deadline, cancel);
-  if (result.status != HandshakeStatus::ok) return std::nullopt;
+  if (result.status != HandshakeStatus::ok) {
+    detail = "the second handshake did not finish: " + result.reason;
+    return std::nullopt;
+  }
   const bool reused = SSL_session_reused(connection->ssl.get()) == 1;
   close_connection(*connection);
   return reused;
 }
 
+struct CipherStackDeleter {
+  void operator()(STACK_OF(SSL_CIPHER) * ciphers) const { sk_SSL_CIPHER_free(ciphers); }
+};
+
 bool can_offer(SSL_CTX* context) {
   const SslConnection ssl(SSL_new(context));
   if (!ssl) return false;
-  STACK_OF(SSL_CIPHER)* ciphers = SSL_get1_supported_ciphers(ssl.get());
-  const bool any = ciphers != nullptr && sk_SSL_CIPHER_num(ciphers) > 0;
-  sk_SSL_CIPHER_free(ciphers);
-  return any;
+  const std::unique_ptr<STACK_OF(SSL_CIPHER), CipherStackDeleter> ciphers(
+      SSL_get1_supported_ciphers(ssl.get()));
+  return ciphers && sk_SSL_CIPHER_num(ciphers.get()) > 0;
 }
 
 VersionProbe probe_version(const Inspection& inspection, int code, const char* name,
                            Clock::time_point deadline, const std::atomic<bool>* cancel) {
   VersionProbe probe{name, "not_testable", ""};
+  if (inspection.protocol == name) {
+    probe.result = "supported";
+    probe.detail = "the first handshake's version";
+    return probe;
+  }
   auto context = make_client_context({code, true});
   if (!context || !can_offer(context->get())) {
     probe.detail = "the local OpenSSL cannot offer " + probe.version;
     return probe;
   }
-  auto connection = reconnect(inspection, context->get(), nullptr, deadline);
+  std::vector<http::ConnectAttempt> attempts;
+  auto connection = reconnect(inspection, context->get(), nullptr, deadline, cancel, attempts);
   if (!connection) {
-    probe.result = "failed";
+    probe.result = connection.error().kind == "interrupted" ? "interrupted" : "failed";
     probe.detail = connection.error().message;
     return probe;
   }
   const auto result = run_handshake(*connection, deadline, cancel);
   switch (result.status) {
     case HandshakeStatus::ok:
-      probe.result = SSL_version(connection->ssl.get()) == code ? "supported" : "unsupported";
+      probe.result = "supported";
       close_connection(*connection);
       break;
     case HandshakeStatus::failed:
-      probe.result = "unsupported";
-      probe.detail = result.reason;
+      // Asking for a client certificate comes after the version was agreed.
+      if (received(*connection->transcript, "CertificateRequest")) {
+        probe.result = "supported";
+        probe.detail = "then the server wanted a client certificate";
+      } else {
+        probe.result = "unsupported";
+        probe.detail = result.reason;
+      }
       break;
     case HandshakeStatus::timeout:
       probe.result = "failed";
@@ -164,6 +211,50 @@ VersionProbe probe_version(const Inspection& inspection, int code, const char* n
   return probe;
 }
 
+struct FirstHandshake {
+  Connection connection;
+  SslContext context;
+  HandshakeResult result;
+};
+
+// The main handshake: as a client with the local defaults, once more if that
+// fails (a reset or a full backlog is no verdict), then as a legacy client.
+// The failed connections are closed before the next try, so that a server
+// that serves one connection at a time answers the next.
+Result<FirstHandshake> first_handshake(const InspectOptions& options, Inspection& out, int fd,
+                                       Clock::time_point deadline) {
+  auto context = make_client_context({});
+  if (!context) return tl::unexpected(context.error());
+  const long max_version = SSL_CTX_get_max_proto_version(context->get());
+  out.local_tls13 = max_version == 0 || max_version >= TLS1_3_VERSION;
+  auto connection = open_connection(context->get(), fd, out.servername, nullptr);
+  if (!connection) return tl::unexpected(connection.error());
+  auto result = run_handshake(*connection, deadline, options.cancel);
+  const auto final_answer = [&] {
+    return result.status != HandshakeStatus::failed || connection->transcript->plain_http ||
+           received(*connection->transcript, "CertificateRequest");
+  };
+  if (final_answer()) return FirstHandshake{std::move(*connection), std::move(*context), result};
+  const auto default_error = result.reason;
+  for (const bool legacy : {false, true}) {
+    auto retry_context =
+        legacy ? make_client_context({std::nullopt, true}) : make_client_context({});
+    if (!retry_context) return tl::unexpected(retry_context.error());
+    close_connection(*connection);
+    connection->ssl.reset();
+    connection->fd.reset();
+    auto retry =
+        reconnect(out, retry_context->get(), nullptr, deadline, options.cancel, out.attempts);
+    if (!retry) return tl::unexpected(retry.error());
+    connection = std::move(retry);
+    context = std::move(retry_context);
+    result = run_handshake(*connection, deadline, options.cancel);
+    if (result.status == HandshakeStatus::ok && legacy) out.default_client_error = default_error;
+    if (final_answer()) break;
+  }
+  return FirstHandshake{std::move(*connection), std::move(*context), result};
+}
+
 }  // namespace
 
 Result<Inspection> inspect(const InspectOptions& options) {
@@ -171,21 +262,19 @@ Result<Inspection> inspect(const InspectOptions& options) {
   Inspection out;
   out.target = options.target;
   out.ca_file = options.ca_file;
-  out.servername = !options.servername.empty()                ? options.servername
-                   : util::is_ip_literal(options.target.host) ? std::string{}
-                                                              : options.target.host;
-  out.verified_name = options.servername.empty() ? options.target.host : options.servername;
+  // SNI and certificate names carry no trailing dot (RFC 6066).
+  auto name = options.servername.empty() ? options.target.host : options.servername;
+  if (!name.empty() && name.back() == '.') name.pop_back();
+  out.servername = util::is_ip_literal(name) ? std::string{} : name;
+  out.verified_name = name;
 
   auto store = load_trust_store(options.ca_file);
   if (!store) return tl::unexpected(store.error());
-  auto context = make_client_context({});
-  if (!context) return tl::unexpected(context.error());
-  const long max_version = SSL_CTX_get_max_proto_version(context->get());
-  out.local_tls13 = max_version == 0 || max_version >= TLS1_3_VERSION;
 
   dns::ResolveOptions resolve_options;
   resolve_options.family = options.family;
   resolve_options.timeout = options.timeout;
+  resolve_options.cancel = options.cancel;
   auto resolution = dns::resolve(options.target.host, resolve_options);
   if (!resolution) return tl::unexpected(resolution.error());
   out.resolution = std::move(*resolution);
@@ -200,50 +289,36 @@ Result<Inspection> inspect(const InspectOptions& options) {
   out.address = out.attempts.back().address;
   out.connect = out.attempts.back().duration;
 
-  auto connection = open_connection(context->get(), fd, out.servername, nullptr);
-  if (!connection) return tl::unexpected(connection.error());
-  auto result = run_handshake(*connection, deadline, options.cancel);
-  if (result.status == HandshakeStatus::failed && !connection->transcript->plain_http) {
-    // A client with the local defaults got nowhere; a legacy one may, and then
-    // the server's parameters and chain can still be shown.
-    auto legacy_context = make_client_context({std::nullopt, true});
-    auto retry = legacy_context ? reconnect(out, legacy_context->get(), nullptr, deadline)
-                                : tl::unexpected(legacy_context.error());
-    if (retry) {
-      const auto legacy_result = run_handshake(*retry, deadline, options.cancel);
-      if (legacy_result.status == HandshakeStatus::ok) {
-        out.default_client_error = result.reason;
-        result = legacy_result;
-        *connection = std::move(*retry);
-        *context = std::move(*legacy_context);
-      }
-    }
+  auto first = first_handshake(options, out, fd, deadline);
+  if (!first) return tl::unexpected(first.error());
+  auto& connection = first->connection;
+  out.handshake = first->result.duration;
+  out.messages = connection.transcript->messages;
+  out.client_certificate_requested = received(*connection.transcript, "CertificateRequest");
+  if (first->result.status != HandshakeStatus::ok) {
+    return tl::unexpected(handshake_error(options, *connection.transcript, first->result));
   }
-  out.handshake = result.duration;
-  out.messages = connection->transcript->messages;
-  if (result.status != HandshakeStatus::ok) {
-    return tl::unexpected(handshake_error(options, *connection->transcript, result));
-  }
-  SSL* ssl = connection->ssl.get();
+  SSL* ssl = connection.ssl.get();
   read_parameters(ssl, out);
   read_chain(ssl, store->get(), out);
-  if (options.probe_resumption) {
-    wait_for_session(*connection, deadline, options.cancel);
-    auto session = std::move(connection->transcript->session);
-    close_connection(*connection);
-    out.resumption =
-        test_resumption(out, context->get(), std::move(session), deadline, options.cancel);
-  } else {
-    close_connection(*connection);
-  }
+
+  const auto extra_deadline = [&] {
+    return std::min(deadline, Clock::now() + kExtraHandshakeBudget);
+  };
+  wait_for_session(connection, out.handshake, extra_deadline(), options.cancel);
+  auto session = std::move(connection.transcript->session);
+  close_connection(connection);
+  out.resumption = test_resumption(out, first->context.get(), std::move(session), extra_deadline(),
+                                   options.cancel, out.resumption_detail);
   if (options.probe_versions) {
     for (std::size_t i = 0; i < std::size(kProtocolCodes) && !util::cancelled(options.cancel);
          ++i) {
-      out.versions.push_back(
-          probe_version(out, kProtocolCodes[i], kProtocolNames[i], deadline, options.cancel));
+      out.versions.push_back(probe_version(out, kProtocolCodes[i], kProtocolNames[i],
+                                           extra_deadline(), options.cancel));
     }
   }
   out.interrupted = util::cancelled(options.cancel);
+  if (out.interrupted && !out.resumption) out.resumption_detail = "interrupted";
   // A probe cut short by Ctrl-C says nothing about the server.
   if (!out.versions.empty() && out.versions.back().result == "interrupted") {
     out.versions.pop_back();

@@ -39,6 +39,10 @@ Result<Target> parse_target(std::string_view text) {
   } else if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
     host = text.substr(0, colon);
     port = text.substr(colon + 1);
+    if (host.find(':') != std::string_view::npos) {
+      return fail("bad_url", "invalid address " + util::quote(text),
+                  "write an IPv6 address with a port as [ADDRESS]:PORT");
+    }
   }
   auto parsed_host = http::parse_host(host);
   if (!parsed_host) return tl::unexpected(parsed_host.error());

@@ -8,6 +8,7 @@
 
 #include "reqscope/tls/certificate.hpp"
 #include "reqscope/util/ip.hpp"
+#include "reqscope/util/text.hpp"
 
 namespace reqscope::tls {
 
@@ -26,15 +27,11 @@ int collect_problem(int ok, X509_STORE_CTX* context) {
   if (ok == 1) return 1;
   auto* problems = static_cast<std::vector<VerifyProblem>*>(X509_STORE_CTX_get_app_data(context));
   const int code = X509_STORE_CTX_get_error(context);
-  VerifyProblem problem{X509_STORE_CTX_get_error_depth(context), code,
-                        X509_verify_cert_error_string(code)};
-  if (const X509* certificate = X509_STORE_CTX_get_current_cert(context); certificate != nullptr) {
-    const auto info = describe_certificate(certificate, std::chrono::system_clock::now());
-    problem.subject = info.subject;
-    problem.issuer = info.issuer;
-    problem.is_ca = info.is_ca;
-  }
-  problems->push_back(std::move(problem));
+  problems->push_back(
+      {X509_STORE_CTX_get_error_depth(context), code, X509_verify_cert_error_string(code)});
+  // Left set, the error would be reported again for later certificates
+  // instead of their own problems.
+  X509_STORE_CTX_set_error(context, X509_V_OK);
   return 1;
 }
 
@@ -48,10 +45,15 @@ Result<Store> load_trust_store(const std::string& ca_file) {
     return store;
   }
   if (X509_STORE_load_file(store.get(), ca_file.c_str()) != 1) {
-    return fail("bad_file", "--cacert " + ca_file + ": no PEM certificate could be read",
+    return fail("bad_file",
+                "--cacert " + util::quote(ca_file) + ": no PEM certificate could be read",
                 "give a PEM file with one or more CA certificates");
   }
   return store;
+}
+
+std::string trust_store_name(const std::string& ca_file) {
+  return ca_file.empty() ? "the system's CA bundle" : "--cacert " + util::quote(ca_file);
 }
 
 Verification verify_chain(const std::vector<const X509*>& chain, X509_STORE* store,
@@ -84,8 +86,19 @@ Verification verify_chain(const std::vector<const X509*>& chain, X509_STORE* sto
   }
   X509_STORE_CTX_set_app_data(context.get(), &verification.problems);
   X509_STORE_CTX_set_verify_cb(context.get(), collect_problem);
-  X509_verify_cert(context.get());
-  verification.ok = verification.problems.empty();
+  const int verified = X509_verify_cert(context.get());
+  if (verified != 1 && verification.problems.empty()) {
+    // A failure that never reached the callback (an internal error).
+    const int code = X509_STORE_CTX_get_error(context.get());
+    verification.problems.push_back(
+        {0, code, code == X509_V_OK ? "verification failed" : X509_verify_cert_error_string(code)});
+  }
+  if (const STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(context.get()); built != nullptr) {
+    for (int i = 0; i < sk_X509_num(built); ++i) {
+      verification.chain.push_back(describe_certificate(sk_X509_value(built, i), now));
+    }
+  }
+  verification.ok = verified == 1 && verification.problems.empty();
   if (!verification.ok) verification.error = verification.problems.front().reason;
   return verification;
 }

@@ -185,10 +185,31 @@ TEST_CASE("tls: findings name what is wrong", "[tls][nginx]") {
   CHECK_THAT(message_of("sha1", "weak_signature"),
              Catch::Contains("sha1WithRSAEncryption") || Catch::Contains("ecdsa-with-SHA1"));
   CHECK_THAT(message_of("expiring", "expiring_soon"),
-             Catch::Contains("in 4 days") || Catch::Contains("in 5 days"));
+             Catch::Contains("4 days left") || Catch::Contains("5 days left"));
   CHECK_THAT(message_of("missing_intermediate", "incomplete_chain"),
              Catch::Contains("reqscope test intermediate"));
   CHECK_THAT(message_of("untrusted", "untrusted_root"), Catch::Contains("unknown root"));
+}
+
+TEST_CASE("tls: a server asking for a client certificate is named", "[tls][nginx]") {
+  TlsNginx nginx;
+  const auto [code, doc] =
+      inspect(nginx.address("client_cert"), {"--cacert", nginx.root_file(), "--versions"});
+  INFO(doc.dump(2));
+  CHECK(code == 0);
+  CHECK(contains(finding_ids(doc, "warning"), "client_certificate_requested"));
+  CHECK(contains(message_names(doc), "CertificateRequest"));
+  CHECK(doc["versions"]["TLSv1.2"] == "supported");
+  CHECK(doc["versions"]["TLSv1.3"] == "supported");
+}
+
+TEST_CASE("tls: an intermediate found only in the trust store is a warning", "[tls][nginx]") {
+  TlsNginx nginx;
+  const auto [code, doc] =
+      inspect(nginx.address("missing_intermediate"), {"--cacert", nginx.bundle_file()});
+  CHECK(code == 0);
+  CHECK(doc["verify"]["ok"] == true);
+  CHECK(contains(finding_ids(doc, "warning"), "incomplete_chain"));
 }
 
 TEST_CASE("tls: --warn-days moves the expiry threshold", "[tls][nginx]") {
@@ -213,7 +234,11 @@ TEST_CASE("tls: --insecure turns verification problems into warnings", "[tls][ng
   // Dates and key strength still fail under --insecure; only trust is waived.
   for (const char* site : {"expiring", "expired", "rsa1024"}) {
     INFO(site);
-    CHECK(inspect(nginx.address(site), {"--insecure"}).first == 1);
+    const auto [failed, document] = inspect(nginx.address(site), {"--insecure"});
+    CHECK(failed == 1);
+    const auto errors = finding_ids(document, "error");
+    CHECK(errors.size() == 1);
+    CHECK(contains(finding_ids(document, "warning"), "untrusted_root"));
   }
 }
 
@@ -257,7 +282,9 @@ TEST_CASE("tls: --versions probes each protocol version alone", "[tls][nginx]") 
     CHECK(contains(warnings, "no_tls13"));
     for (const char* version : {"TLSv1.0", "TLSv1.1"}) {
       INFO(version);
+      REQUIRE(doc["versions"].contains(version));
       const auto result = doc["versions"][version].get<std::string>();
+      if (result == "not_testable") WARN("the local OpenSSL cannot offer " << version);
       CHECK((result == "supported" || result == "not_testable"));
       if (result == "supported") {
         CHECK(contains(warnings,
@@ -269,6 +296,8 @@ TEST_CASE("tls: --versions probes each protocol version alone", "[tls][nginx]") 
     const auto [code, doc] =
         inspect(nginx.address("tls10_only"), {"--cacert", nginx.root_file(), "--versions"});
     INFO(doc.dump(2));
+    REQUIRE(doc.contains("versions"));
+    if (doc["versions"]["TLSv1.0"] != "supported") WARN("the local OpenSSL cannot offer TLS 1.0");
     if (doc["versions"]["TLSv1.0"] == "supported") {
       CHECK(code == 1);
       CHECK(doc["protocol"] == "TLSv1.0");
@@ -382,6 +411,12 @@ TEST_CASE("tls rejects bad input with exit 2 and one line naming the value", "[t
       {{"tls", "tab\there"}, "tab\\x09here"},
       {{"tls", "example.com", "--servername", "bad name"}, "bad name"},
       {{"tls", "example.com", "--servername", "127.0.0.1"}, "127.0.0.1"},
+      {{"tls", "example.com", "--servername", ""}, "--servername"},
+      {{"tls", "example.com", "--cacert", ""}, "--cacert"},
+      {{"tls", "example.com", "--cacert", "/"}, "directory"},
+      {{"tls", "example.com", "--cacert", "/dev/null"}, "/dev/null"},
+      {{"tls", "example.com", "--cacert", "/tmp/a\nb"}, "/tmp/a\\x0ab"},
+      {{"tls", "::1:x"}, "[ADDRESS]:PORT"},
       {{"tls", "user:pw@example.com"}, "user:pw@example.com"},
       {{"tls", "example.com", "--warn-days", "-1"}, "-1"},
       {{"tls", "example.com", "--warn-days", "soon"}, "soon"},

@@ -34,7 +34,7 @@ constexpr const char* kTlsServer = R"(  server {{
     ssl_certificate_key {dir}/{site}.key;
     ssl_protocols {protocols};
     ssl_ciphers ALL:@SECLEVEL=0;
-{stapling}    location / {{ return 200 "{site}\n"; }}
+{extra}    location / {{ return 200 "{site}\n"; }}
   }}
 )";
 
@@ -92,6 +92,8 @@ TlsNginx::TlsNginx() {
   const auto other_intermediate = make(ca_request("unknown intermediate"), &other_root);
   root_file_ = dir_.write("root.pem", tls::certificate_pem(root.certificate.get()));
   const auto intermediate_pem = tls::certificate_pem(intermediate.certificate.get());
+  bundle_file_ =
+      dir_.write("bundle.pem", tls::certificate_pem(root.certificate.get()) + intermediate_pem);
 
   struct Site {
     std::string name;
@@ -100,6 +102,7 @@ TlsNginx::TlsNginx() {
     std::string chain_pem;            // sent after the leaf
     std::string protocols = "TLSv1.2 TLSv1.3";
     bool staple = false;
+    std::string extra{};  // more directives for the server block
   };
   std::vector<Site> sites;
   const auto add = [&](std::string name, auto change) {
@@ -127,44 +130,59 @@ TlsNginx::TlsNginx() {
   add("legacy", [](Site& s) { s.protocols = "TLSv1 TLSv1.1 TLSv1.2"; });
   add("stapled", [](Site& s) { s.staple = true; });
   add("tls10_only", [](Site& s) { s.protocols = "TLSv1"; });
+  add("client_cert", [&](Site& s) {
+    s.extra = "    ssl_verify_client on;\n    ssl_client_certificate " + root_file_ + ";\n";
+  });
   add("untrusted", [&](Site& s) {
     s.issuer = &other_intermediate;
     s.chain_pem = tls::certificate_pem(other_intermediate.certificate.get());
   });
 
-  std::set<int> taken;
-  const auto fresh_port = [&] {
-    int port = free_port();
-    while (!taken.insert(port).second)
-      port = free_port();
-    return port;
-  };
-  std::string config = nginx_config_head(dir_.path());
-  for (const auto& site : sites) {
+  std::string servers;  // each with a {port} to fill in
+  for (auto& site : sites) {
     const auto leaf = make(site.request, site.issuer);
     dir_.write(site.name + ".pem", tls::certificate_pem(leaf.certificate.get()) + site.chain_pem);
     dir_.write(site.name + ".key", tls::private_key_pem(leaf.key.get()));
-    ports_[site.name] = fresh_port();
-    std::string stapling;
     if (site.staple) {
       const auto file = dir_.write(site.name + ".ocsp", ocsp_response(leaf, *site.issuer));
-      stapling = "    ssl_stapling on;\n    ssl_stapling_file " + file + ";\n";
+      site.extra += "    ssl_stapling on;\n    ssl_stapling_file " + file + ";\n";
     }
-    config += fmt::format(kTlsServer, fmt::arg("dir", dir_.path()), fmt::arg("site", site.name),
-                          fmt::arg("port", ports_[site.name]),
-                          fmt::arg("protocols", site.protocols), fmt::arg("stapling", stapling));
   }
-  ports_["plain_http"] = fresh_port();
-  config += fmt::format(
-      "  server {{\n    listen 127.0.0.1:{};\n    location / {{ return 200 \"plain\\n\"; }}\n  "
-      "}}\n}}\n",
-      ports_["plain_http"]);
-
   const auto openssl_config = dir_.write("openssl.cnf", kOpensslConfig);
-  std::vector<int> ports;
-  for (const auto& [site, port] : ports_)
-    ports.push_back(port);
-  process_ = start_nginx(dir_, config, ports, {"OPENSSL_CONF=" + openssl_config});
+  // Free ports can be taken by someone else before nginx binds them: a few
+  // tries with fresh ones.
+  constexpr int kTries = 3;
+  for (int attempt = 1;; ++attempt) {
+    ports_.clear();
+    std::set<int> taken;
+    const auto fresh_port = [&] {
+      int port = free_port();
+      while (!taken.insert(port).second)
+        port = free_port();
+      return port;
+    };
+    std::string config = nginx_config_head(dir_.path());
+    for (const auto& site : sites) {
+      ports_[site.name] = fresh_port();
+      config += fmt::format(kTlsServer, fmt::arg("dir", dir_.path()), fmt::arg("site", site.name),
+                            fmt::arg("port", ports_[site.name]),
+                            fmt::arg("protocols", site.protocols), fmt::arg("extra", site.extra));
+    }
+    ports_["plain_http"] = fresh_port();
+    config += fmt::format(
+        "  server {{\n    listen 127.0.0.1:{};\n    location / {{ return 200 \"plain\\n\"; }}\n  "
+        "}}\n}}\n",
+        ports_["plain_http"]);
+    std::vector<int> ports;
+    for (const auto& [site, port] : ports_)
+      ports.push_back(port);
+    try {
+      process_ = start_nginx(dir_, config, ports, {"OPENSSL_CONF=" + openssl_config});
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == kTries) throw;
+    }
+  }
 }
 
 TlsNginx::~TlsNginx() {

@@ -17,8 +17,9 @@ namespace reqscope::test {
 // Sites: "valid" (leaf + intermediate), "expired", "not_yet_valid",
 // "wrong_host" (names only other.test), "self_signed", "rsa1024", "sha1",
 // "expiring" (5 days left), "missing_intermediate" (leaf alone), "tls12_only",
-// "tls13_only", "legacy" (TLS 1.0 to 1.2), "tls10_only", "stapled" (with an OCSP response),
-// "untrusted" (leaf + intermediate of another root), "plain_http" (no TLS at all).
+// "tls13_only", "legacy" (TLS 1.0 to 1.2), "tls10_only", "client_cert" (asks for one), "stapled"
+// (with an OCSP response), "untrusted" (leaf + intermediate of another root), "plain_http" (no TLS
+// at all).
 class TlsNginx {
  public:
   TlsNginx();
@@ -31,11 +32,14 @@ class TlsNginx {
   std::string address(const std::string& site) const;
   // PEM file with the root CA (the trust anchor for --cacert).
   const std::string& root_file() const { return root_file_; }
+  // PEM file with the root CA and the intermediate.
+  const std::string& bundle_file() const { return bundle_file_; }
 
  private:
   TempDir dir_;
   std::map<std::string, int> ports_;
   std::string root_file_;
+  std::string bundle_file_;
   std::unique_ptr<Process> process_;
 };
 

@@ -68,19 +68,32 @@ std::vector<std::string> ids(const std::vector<tls::Finding>& findings, tls::Sev
   return out;
 }
 
-tls::CertificateInfo good_leaf(std::chrono::system_clock::time_point now) {
+tls::CertificateInfo certificate(std::chrono::system_clock::time_point now, const std::string& name,
+                                 const std::string& issuer) {
   tls::CertificateInfo info;
-  info.subject = "CN=api.example.com";
-  info.issuer = "CN=Example CA";
-  info.sans = {"DNS:api.example.com"};
+  info.subject = "CN=" + name;
+  info.issuer = "CN=" + issuer;
+  info.sans = {"DNS:" + name};
   info.key = {"EC", 256, "P-256"};
   info.signature_algorithm = "ecdsa-with-SHA256";
+  info.signature_bits = 128;
   info.not_before = now - std::chrono::hours(24 * 10);
-  info.not_after = now + std::chrono::hours(24 * 60);
+  info.not_after = now + std::chrono::hours(24 * 60 + 1);
   info.days_left = 60;
+  info.sha256 = "fingerprint of " + name;
   return info;
 }
 
+tls::CertificateInfo ca_certificate(std::chrono::system_clock::time_point now,
+                                    const std::string& name, const std::string& issuer) {
+  auto info = certificate(now, name, issuer);
+  info.sans.clear();
+  info.is_ca = true;
+  info.self_issued = name == issuer;
+  return info;
+}
+
+// A server sending leaf and intermediate, verified to a root in the store.
 tls::Inspection healthy(std::chrono::system_clock::time_point now) {
   tls::Inspection inspection;
   inspection.target = {"api.example.com", 443};
@@ -88,9 +101,18 @@ tls::Inspection healthy(std::chrono::system_clock::time_point now) {
   inspection.checked_at = now;
   inspection.protocol = "TLSv1.3";
   inspection.local_tls13 = true;
-  inspection.chain = {good_leaf(now)};
+  inspection.chain = {certificate(now, "api.example.com", "Example Intermediate"),
+                      ca_certificate(now, "Example Intermediate", "Example Root")};
   inspection.verify.ok = true;
+  inspection.verify.chain = inspection.chain;
+  inspection.verify.chain.push_back(ca_certificate(now, "Example Root", "Example Root"));
   return inspection;
+}
+
+void fail_verification(tls::Inspection& inspection, std::vector<tls::VerifyProblem> problems) {
+  inspection.verify.ok = false;
+  inspection.verify.error = problems.front().reason;
+  inspection.verify.problems = std::move(problems);
 }
 
 }  // namespace
@@ -210,6 +232,19 @@ TEST_CASE("tls::verify_chain collects every problem with its depth", "[tls]") {
     CHECK(
         has_problem(pki.verify(make(request, &pki.intermediate)), X509_V_ERR_EE_KEY_TOO_SMALL, 0));
   }
+  SECTION("a weak key does not hide an unknown root") {
+    const auto other_root = make(ca("other root"));
+    const auto other_intermediate = make(ca("other intermediate"), &other_root);
+    auto request = leaf();
+    request.rsa_bits = 1024;
+    const auto end = make(request, &other_intermediate);
+    const auto verification =
+        tls::verify_chain({end.certificate.get(), other_intermediate.certificate.get()},
+                          pki.store.get(), "localhost", std::chrono::system_clock::now());
+    CHECK(has_problem(verification, X509_V_ERR_EE_KEY_TOO_SMALL, 0));
+    CHECK_FALSE(has_problem(verification, X509_V_ERR_EE_KEY_TOO_SMALL, 1));
+    CHECK(has_problem(verification, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, 1));
+  }
   SECTION("a chain to an unknown root") {
     const auto other_root = make(ca("other root"));
     const auto other_intermediate = make(ca("other intermediate"), &other_root);
@@ -240,7 +275,7 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     auto findings = tls::evaluate(inspection, {});
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].id == "expired");
-    CHECK(findings[0].message.find("(3 days ago)") != std::string::npos);
+    CHECK(findings[0].message.find("(expired 3 days ago)") != std::string::npos);
 
     inspection = healthy(now);
     inspection.chain[0].not_before = now + std::chrono::hours(1);
@@ -254,31 +289,41 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     CHECK(tls::evaluate(inspection, {13, false}).empty());
     CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::error) ==
           std::vector<std::string>{"expiring_soon"});
+
+    inspection = healthy(now);
+    inspection.chain[1].days_left = 4;
+    findings = tls::evaluate(inspection, {});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].message.find("intermediate certificate 'Example Intermediate'") !=
+          std::string::npos);
+    CHECK(findings[0].fix.find("current intermediate") != std::string::npos);
   }
   SECTION("trust problems, and --insecure making them warnings") {
     auto inspection = healthy(now);
-    inspection.verify.ok = false;
-    const auto about_leaf = [](int code, const char* reason) {
-      tls::VerifyProblem problem(0, code, reason);
-      problem.subject = "CN=api.example.com";
-      problem.issuer = "CN=Example CA";
-      return problem;
-    };
-    inspection.verify.problems = {
-        about_leaf(X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"),
-        about_leaf(X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get local issuer"),
-        about_leaf(X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"),
-        about_leaf(X509_V_ERR_CERT_HAS_EXPIRED, "certificate has expired"),
-        about_leaf(X509_V_ERR_INVALID_PURPOSE, "unsupported certificate purpose"),
-    };
+    inspection.verify.chain.resize(1);
+    fail_verification(inspection,
+                      {{0, X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"},
+                       {0, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get issuer"},
+                       {0, X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"},
+                       {0, X509_V_ERR_INVALID_PURPOSE, "unsupported certificate purpose"}});
     const auto findings = tls::evaluate(inspection, {});
     CHECK(ids(findings, tls::Severity::error) ==
           std::vector<std::string>{"hostname_mismatch", "incomplete_chain", "verify_failed"});
     CHECK(findings[0].message.find("DNS:api.example.com") != std::string::npos);
-    CHECK(findings[1].message.find("'Example CA'") != std::string::npos);
+    CHECK(findings[1].message.find("'Example Intermediate'") != std::string::npos);
     CHECK(findings[2].message.find("unsupported certificate purpose") != std::string::npos);
+    CHECK(findings[2].fix.find("serverAuth") != std::string::npos);
     CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::error).empty());
     CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::warning).size() == 3);
+  }
+  SECTION("a hostname mismatch lists at most eight names") {
+    auto inspection = healthy(now);
+    for (int i = 0; i < 20; ++i)
+      inspection.chain[0].sans.push_back(fmt::format("DNS:h{}", i));
+    fail_verification(inspection, {{0, X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"}});
+    const auto findings = tls::evaluate(inspection, {});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].message.find("and 13 more") != std::string::npos);
   }
   SECTION("dates and strength still fail under --insecure") {
     auto inspection = healthy(now);
@@ -287,31 +332,55 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     CHECK(ids(tls::evaluate(inspection, {14, true}), tls::Severity::error) ==
           std::vector<std::string>{"expired", "weak_key"});
   }
-  SECTION("a trust-store certificate's own problem is named, not dropped") {
+  SECTION("a trust-store certificate's own problem is an error, even under --insecure") {
     auto inspection = healthy(now);
-    tls::VerifyProblem problem(2, X509_V_ERR_CERT_HAS_EXPIRED, "certificate has expired");
-    problem.subject = "CN=Old Root";
-    problem.issuer = "CN=Old Root";
-    problem.is_ca = true;
-    inspection.verify = {false, "certificate has expired", {problem}};
+    inspection.verify.chain[2].not_after = now - std::chrono::hours(24 * 2 + 1);
+    fail_verification(inspection, {{2, X509_V_ERR_CERT_HAS_EXPIRED, "certificate has expired"}});
+    const auto findings = tls::evaluate(inspection, {14, true});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].id == "expired");
+    CHECK(findings[0].severity == tls::Severity::error);
+    CHECK(findings[0].message.find("the root certificate 'Example Root'") != std::string::npos);
+  }
+  SECTION("what OpenSSL rejects and reqscope's own checks miss is still told") {
+    auto inspection = healthy(now);
+    inspection.chain[0].signature_algorithm = "rsassaPss";
+    inspection.chain[0].signature_bits = 0;
+    inspection.verify.chain[0] = inspection.chain[0];
+    fail_verification(inspection, {{0, X509_V_ERR_CA_MD_TOO_WEAK, "digest too weak"}});
     const auto findings = tls::evaluate(inspection, {});
     REQUIRE(findings.size() == 1);
-    CHECK(findings[0].id == "verify_failed");
-    CHECK(findings[0].message.find("the root certificate 'Old Root'") != std::string::npos);
-    CHECK(findings[0].fix.find("trust store") != std::string::npos);
+    CHECK(findings[0].id == "weak_signature");
+    CHECK(findings[0].severity == tls::Severity::error);
+    CHECK(findings[0].message.find("digest too weak") != std::string::npos);
+  }
+  SECTION("an expired certificate the server sends but clients skip is a warning") {
+    auto inspection = healthy(now);
+    auto old_cross_sign = ca_certificate(now, "Example Root", "Old Root");
+    old_cross_sign.sha256 = "fingerprint of the cross-signed root";
+    old_cross_sign.not_after = now - std::chrono::hours(24 * 30);
+    inspection.chain.push_back(old_cross_sign);
+    const auto findings = tls::evaluate(inspection, {});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].id == "expired");
+    CHECK(findings[0].severity == tls::Severity::warning);
+    CHECK(findings[0].message.find("clients do not use it") != std::string::npos);
+  }
+  SECTION("verified only thanks to an intermediate from the trust store") {
+    auto inspection = healthy(now);
+    inspection.chain.resize(1);
+    const auto findings = tls::evaluate(inspection, {});
+    REQUIRE(findings.size() == 1);
+    CHECK(findings[0].id == "incomplete_chain");
+    CHECK(findings[0].severity == tls::Severity::warning);
+    CHECK(findings[0].message.find("'Example Intermediate'") != std::string::npos);
   }
   SECTION("a missing issuer above a CA certificate is an untrusted root") {
     auto inspection = healthy(now);
-    auto intermediate = good_leaf(now);
-    intermediate.subject = "CN=Example Intermediate";
-    intermediate.is_ca = true;
-    intermediate.issuer = "CN=Private Root";
-    inspection.chain.push_back(intermediate);
-    tls::VerifyProblem problem(1, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "x");
-    problem.subject = intermediate.subject;
-    problem.issuer = intermediate.issuer;
-    problem.is_ca = true;
-    inspection.verify = {false, "unable to get local issuer certificate", {problem}};
+    inspection.verify.chain.resize(2);
+    inspection.verify.chain[1].issuer = "CN=Private Root";
+    fail_verification(inspection,
+                      {{1, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, "unable to get issuer"}});
     const auto findings = tls::evaluate(inspection, {});
     REQUIRE(findings.size() == 1);
     CHECK(findings[0].id == "untrusted_root");
@@ -321,17 +390,17 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     auto inspection = healthy(now);
     inspection.chain[0].key = {"RSA", 1024, ""};
     inspection.chain[0].signature_algorithm = "sha1WithRSAEncryption";
-    auto root = good_leaf(now);
-    root.self_issued = true;
-    root.signature_algorithm = "sha1WithRSAEncryption";
-    inspection.chain.push_back(root);
+    inspection.chain[0].signature_bits = 63;
+    inspection.verify.chain[0] = inspection.chain[0];
+    inspection.verify.chain[2].signature_bits = 63;
     CHECK(ids(tls::evaluate(inspection, {}), tls::Severity::error) ==
           std::vector<std::string>{"weak_key", "weak_signature"});
   }
-  SECTION("protocol findings are warnings, sorted after errors") {
+  SECTION("connection findings are warnings, sorted after errors") {
     auto inspection = healthy(now);
     inspection.protocol = "TLSv1.2";
     inspection.chain[0].days_left = 1;
+    inspection.verify.chain[0] = inspection.chain[0];
     auto findings = tls::evaluate(inspection, {});
     REQUIRE(findings.size() == 2);
     CHECK(findings[0].id == "expiring_soon");
@@ -340,16 +409,20 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     CHECK_FALSE(tls::has_error({findings[1]}));
 
     inspection = healthy(now);
+    inspection.client_certificate_requested = true;
     inspection.versions = {{"TLSv1.0", "supported", ""},
-                           {"TLSv1.1", "not_testable", ""},
+                           {"TLSv1.1", "failed", "no answer from the server"},
                            {"TLSv1.2", "supported", ""},
                            {"TLSv1.3", "unsupported", ""}};
-    CHECK(ids(tls::evaluate(inspection, {}), tls::Severity::warning) ==
-          std::vector<std::string>{"tls10_enabled", "no_tls13"});
+    findings = tls::evaluate(inspection, {});
+    CHECK(ids(findings, tls::Severity::warning) ==
+          std::vector<std::string>{"client_certificate_requested", "tls10_enabled", "no_tls13",
+                                   "probe_failed"});
+    CHECK(findings.back().message.find("TLSv1.1 (no answer from the server)") != std::string::npos);
 
+    inspection = healthy(now);
     inspection.local_tls13 = false;
     inspection.protocol = "TLSv1.2";
-    inspection.versions.clear();
     CHECK(tls::evaluate(inspection, {}).empty());
 
     inspection.protocol = "TLSv1.0";
@@ -370,25 +443,30 @@ TEST_CASE("tls render: hostile names are escaped and long SAN lists shortened", 
   inspection.attempts = {{"192.0.2.1", 443, "IPv4", "ok", "", std::chrono::milliseconds(1)}};
   inspection.address = "192.0.2.1";
   inspection.chain[0].subject = "CN=evil\x1b[2J\x07name";
-  inspection.chain[0].sans.clear();
-  for (int i = 0; i < 20; ++i)
+  inspection.chain[0].sans = {"DNS:bell\x07\x1b[31m.test"};
+  for (int i = 1; i < 20; ++i)
     inspection.chain[0].sans.push_back(fmt::format("DNS:h{}.test", i));
+  inspection.verify.chain[0] = inspection.chain[0];
   const auto findings = tls::evaluate(inspection, {});
   render::HumanOptions options;
   const auto out = render::render_tls(inspection, findings, options);
-  CHECK(out.rfind("OK  api.example.com:443 TLSv1.3, certificate trusted", 0) == 0);
+  INFO(out);
+  CHECK(out.rfind("OK  api.example.com:443 TLSv1.3, certificate trusted, 60 days left", 0) == 0);
   CHECK(out.find('\x1b') == std::string::npos);
   CHECK(out.find('\x07') == std::string::npos);
-  CHECK(out.find("and 12 more (-v shows all)") != std::string::npos);
+  CHECK(out.find("and 12 more") != std::string::npos);
+  CHECK(out.find("(-v shows all)") != std::string::npos);
   for (auto line : util::split(out, '\n')) {
     INFO(line);
     CHECK(util::display_width(line) <= render::kColumns);
   }
-  inspection.verify = {false, "hostname mismatch", {{0, X509_V_ERR_HOSTNAME_MISMATCH, "x"}}};
-  const auto mismatch = render::render_tls(inspection, tls::evaluate(inspection, {}), options);
-  CHECK(mismatch.find("hostname_mismatch") != std::string::npos);
-  CHECK(mismatch.find('\x1b') == std::string::npos);
-  inspection.verify = {true, "", {}};
+  auto mismatch = inspection;
+  fail_verification(mismatch, {{0, X509_V_ERR_HOSTNAME_MISMATCH, "hostname mismatch"}});
+  const auto mismatch_out = render::render_tls(mismatch, tls::evaluate(mismatch, {}), options);
+  CHECK(mismatch_out.find("hostname_mismatch") != std::string::npos);
+  CHECK(mismatch_out.find("DNS:bell") != std::string::npos);
+  CHECK(mismatch_out.find('\x1b') == std::string::npos);
+  CHECK(mismatch_out.find('\x07') == std::string::npos);
   options.verbose = true;
   CHECK(render::render_tls(inspection, findings, options).find("DNS:h19.test") !=
         std::string::npos);
@@ -401,4 +479,25 @@ TEST_CASE("tls render: hostile names are escaped and long SAN lists shortened", 
   CHECK(document["version_probes"].empty());
   CHECK(document["chain"][0]["subject"] == "CN=evil\x1b[2J\x07name");
   CHECK(document["chain"][0]["sans"].size() == 20);
+}
+
+TEST_CASE("tls render: IPv6 targets in brackets and the earliest expiry first", "[tls][render]") {
+  const auto now = std::chrono::system_clock::now();
+  auto inspection = healthy(now);
+  inspection.target = {"2001:db8::1", 8443};
+  inspection.attempts = {{"2001:db8::1", 8443, "IPv6", "ok", "", std::chrono::milliseconds(1)}};
+  inspection.address = "2001:db8::1";
+  inspection.chain[1].days_left = 20;
+  inspection.chain[1].not_after = now + std::chrono::hours(24 * 20 + 1);
+  const auto out = render::render_tls(inspection, tls::evaluate(inspection, {}), {});
+  INFO(out);
+  CHECK(out.rfind("OK  [2001:db8::1]:8443 TLSv1.3, certificate trusted, 20 days left", 0) == 0);
+  CHECK(out.find("(intermediate\n    'Example Intermediate')") != std::string::npos);
+}
+
+TEST_CASE("tls::common_name unescapes RFC 2253 values", "[tls]") {
+  CHECK(tls::common_name("CN=Foo\\, Inc,O=Bar") == "Foo, Inc");
+  CHECK(tls::common_name("O=Bar,CN=host") == "host");
+  CHECK(tls::common_name("O=No CN") == "O=No CN");
+  CHECK(tls::common_name("") == "");
 }

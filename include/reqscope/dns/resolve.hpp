@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -50,6 +51,7 @@ struct ResolveOptions {
   // Ask these servers ("IP:PORT", IPv6 in brackets) instead of resolv.conf's;
   // like `dig @server`, /etc/hosts and the localhost rule are then skipped.
   std::vector<std::string> servers;
+  const std::atomic<bool>* cancel = nullptr;  // Ctrl-C: stop waiting, error kind "interrupted"
 };
 
 struct ServerAddress {

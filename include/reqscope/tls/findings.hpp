@@ -7,8 +7,8 @@
 
 namespace reqscope::tls {
 
-enum class Severity { error, warning, info };
-std::string severity_name(Severity severity);  // "error", "warning", "info"
+enum class Severity { error, warning };
+std::string severity_name(Severity severity);  // "error", "warning"
 
 // One thing wrong with a server's TLS, and how to fix it.
 struct Finding {
@@ -21,7 +21,8 @@ struct Finding {
 struct FindingOptions {
   int warn_days = 14;  // a certificate expiring sooner is an error
   // Trust problems (who vouches for the certificate, and for which name) are
-  // warnings, not errors; dates, key sizes and digests still fail.
+  // warnings, not errors; dates, key sizes and digests of the certificates
+  // clients use still fail.
   bool insecure = false;
 };
 

@@ -33,7 +33,6 @@ struct InspectOptions {
   dns::Family family = dns::Family::any;
   std::chrono::nanoseconds timeout = std::chrono::seconds(10);  // for the whole inspection
   bool probe_versions = false;
-  bool probe_resumption = true;
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -70,9 +69,10 @@ struct Inspection {
   std::string group;  // key exchange: "X25519", "P-256", ... empty when none
   std::string alpn;   // empty when the server chose none
   bool ocsp_stapled = false;
-  // nullopt: unknown (no session ticket, or the second handshake did not finish)
-  std::optional<bool> resumption;
-  bool local_tls13 = false;  // whether the local OpenSSL offered TLS 1.3
+  std::optional<bool> resumption;             // nullopt: unknown, see resumption_detail
+  std::string resumption_detail;              // why it is unknown
+  bool client_certificate_requested = false;  // the server sent a CertificateRequest
+  bool local_tls13 = false;                   // whether the local OpenSSL offered TLS 1.3
   // Non-empty when a client with the local OpenSSL defaults could not
   // handshake (its reason): what is shown is then a legacy client's handshake
   // (security level 0, every version and cipher).

@@ -2,37 +2,38 @@
 
 #include <chrono>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "reqscope/error.hpp"
+#include "reqscope/tls/certificate.hpp"
 #include "reqscope/tls/handles.hpp"
 
 namespace reqscope::tls {
 
-// One reason OpenSSL gives for rejecting a chain, at a depth (0 = the leaf).
+// One reason OpenSSL gives for rejecting a chain, at a depth of the chain it
+// built (0 = the leaf).
 struct VerifyProblem {
-  VerifyProblem() = default;
-  VerifyProblem(int at_depth, int error_code, std::string why)
-      : depth(at_depth), code(error_code), reason(std::move(why)) {}
-
-  int depth = 0;  // in the chain OpenSSL built, which may differ from the one sent
-  int code = 0;   // an X509_V_ERR_* value
+  int depth = 0;
+  int code = 0;  // an X509_V_ERR_* value
   std::string reason;
-  std::string subject;  // of the certificate at `depth`, RFC 2253
-  std::string issuer;
-  bool is_ca = false;
 };
 
 struct Verification {
   bool ok = false;
   std::string error;  // the first problem's reason, as a client would report it; empty when ok
   std::vector<VerifyProblem> problems;  // every problem, in the order OpenSSL met them
+  // The chain OpenSSL built, leaf first, up to a trust anchor when it found
+  // one: certificates may come from the trust store, and ones the server sent
+  // may be left out.
+  std::vector<CertificateInfo> chain;
 };
 
 // The trust anchors: OpenSSL's default store (the system CA bundle), or only
 // the PEM certificates in `ca_file`, like curl --cacert. Errors are "bad_file".
 Result<Store> load_trust_store(const std::string& ca_file);
+
+// How messages name the trust store: "the system's CA bundle" or "--cacert 'FILE'".
+std::string trust_store_name(const std::string& ca_file);
 
 // Verifies a chain as the server sent it (leaf first) against `store` for the
 // name a client asked for (DNS name or IP address), at `now`, as an OpenSSL
