@@ -33,17 +33,19 @@ std::string target_text(const tls::Target& target) {
              : fmt::format("{}:{}", target.host, target.port);
 }
 
-// The certificate of the sent chain that expires first: the chain stops
-// working then, whichever certificate it is.
+// The certificate clients use that expires first: the chain stops working
+// then, whichever certificate it is. A trust anchor's dates are the trust
+// store's business, not the server's.
 std::string expiry_text(const tls::Inspection& inspection) {
-  const auto& chain = inspection.chain;
+  const auto& chain = inspection.verify.chain.empty() ? inspection.chain : inspection.verify.chain;
   std::size_t first = 0;
   for (std::size_t i = 1; i < chain.size(); ++i) {
     if (!chain[i].self_issued && chain[i].not_after < chain[first].not_after) first = i;
   }
   auto text = tls::validity_phrase(chain[first], inspection.checked_at);
-  if (first > 0)
+  if (first > 0) {
     text += " (intermediate " + util::quote(tls::common_name(chain[first].subject)) + ")";
+  }
   return text;
 }
 
@@ -74,7 +76,9 @@ std::string verdict(const tls::Inspection& inspection, const std::vector<tls::Fi
     text = fmt::format("{} {}, {}", where, inspection.protocol,
                        inspection.verify.ok ? "certificate trusted"
                                             : "certificate not trusted (accepted by --insecure)");
-    if (!inspection.chain.empty()) text += ", " + expiry_text(inspection);
+    if (!inspection.chain.empty() || !inspection.verify.chain.empty()) {
+      text += ", " + expiry_text(inspection);
+    }
     if (warnings > 0) text += ", " + count_phrase(warnings, "warning");
   }
   std::string out = util::wrap(text, kColumns, word + "  ", "    ");

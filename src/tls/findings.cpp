@@ -123,33 +123,40 @@ class Collector {
 void check_certificate(const Inspection& inspection, const FindingOptions& options,
                        const CertificateInfo& certificate, bool is_leaf, Collector& out) {
   const bool in_use = used(inspection, certificate);
+  const bool from_store = !sent(inspection, certificate);
   const auto severity = in_use ? Severity::error : Severity::warning;
-  const std::string name = label(certificate, is_leaf);
+  const std::string name = label(certificate, is_leaf) + (from_store ? " (trust store)" : "");
   const std::string unused =
-      in_use ? "" : " (clients do not use it: they build the chain another way)";
-  const std::string unused_fix = "drop it from the chain the server sends";
+      in_use ? "" : "; clients do not use it: they build the chain another way";
+  // Who can fix it: the server's operator, or whoever keeps the trust store.
+  const auto fix = [&](const std::string& for_sent_certificate) -> std::string {
+    if (!in_use) return "drop it from the chain the server sends";
+    if (from_store) {
+      return "update or replace it in the trust store (" + trust_store_name(inspection.ca_file) +
+             ")";
+    }
+    return for_sent_certificate;
+  };
   const auto now = inspection.checked_at;
   if (certificate.not_after < now) {
     out.about(certificate, "expired", severity,
               fmt::format("{} expired on {} ({}){}", name, util::rfc3339(certificate.not_after),
                           validity_phrase(certificate, now), unused),
-              !in_use   ? unused_fix
-              : is_leaf ? "renew the certificate and reload the server"
-                        : "serve the current intermediate from the CA in place of this one");
+              fix(is_leaf ? "renew the certificate and reload the server"
+                          : "serve the current intermediate from the CA in place of this one"));
   } else if (certificate.not_before > now) {
     out.about(certificate, "not_yet_valid", severity,
               fmt::format("{} is not valid before {}{}", name,
                           util::rfc3339(certificate.not_before), unused),
-              in_use ? "check the issuing system's clock, or wait; clients with a correct clock "
-                       "reject it until then"
-                     : unused_fix);
+              fix("check the issuing system's clock, or wait; clients with a correct clock "
+                  "reject it until then"));
   } else if (in_use && certificate.days_left < options.warn_days) {
     out.about(certificate, "expiring_soon", Severity::error,
               fmt::format("{} expires on {}: {} (--warn-days {})", name,
                           util::rfc3339(certificate.not_after), validity_phrase(certificate, now),
                           options.warn_days),
-              is_leaf ? "renew the certificate now and reload the server"
-                      : "get the CA's current intermediate and serve it in place of this one");
+              fix(is_leaf ? "renew the certificate now and reload the server"
+                          : "get the CA's current intermediate and serve it in place of this one"));
   }
   const auto& key = certificate.key;
   const int minimum_bits = key.type == "EC" ? 224 : 2048;
@@ -157,7 +164,7 @@ void check_certificate(const Inspection& inspection, const FindingOptions& optio
     out.about(certificate, "weak_key", severity,
               fmt::format("{} has a {}-bit {} key; clients require at least {} bits{}", name,
                           key.bits, key.type, minimum_bits, unused),
-              in_use ? "issue a new certificate with an RSA 2048+ or an EC P-256 key" : unused_fix);
+              fix("issue a new certificate with an RSA 2048+ or an EC P-256 key"));
   }
   // A trust anchor's own signature is never checked, so its digest does not matter.
   if (!certificate.self_issued && certificate.signature_bits > 0 &&
@@ -167,7 +174,7 @@ void check_certificate(const Inspection& inspection, const FindingOptions& optio
         fmt::format("{} is signed with {} ({} bits of security), which clients no longer "
                     "accept{}",
                     name, certificate.signature_algorithm, certificate.signature_bits, unused),
-        in_use ? "reissue the certificate with a SHA-256 signature" : unused_fix);
+        fix("reissue the certificate with a SHA-256 signature"));
   }
 }
 

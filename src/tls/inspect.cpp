@@ -121,8 +121,9 @@ Result<Connection> reconnect(const Inspection& inspection, SSL_CTX* context, SSL
                                         cancel, attempts);
   if (fd < 0) {
     if (util::cancelled(cancel)) return fail("interrupted", "interrupted");
-    return tl::unexpected(http::connect_error(inspection.address, inspection.target.port, attempts,
-                                              deadline - Clock::now()));
+    if (Clock::now() >= deadline) return fail("timeout", "no time left for another handshake");
+    return tl::unexpected(
+        http::connect_error(inspection.address, inspection.target.port, attempts, {}));
   }
   return open_connection(context, fd, inspection.servername, resume);
 }
@@ -235,7 +236,7 @@ Result<FirstHandshake> first_handshake(const InspectOptions& options, Inspection
            received(*connection->transcript, "CertificateRequest");
   };
   if (final_answer()) return FirstHandshake{std::move(*connection), std::move(*context), result};
-  const auto default_error = result.reason;
+  const auto default_result = result;
   for (const bool legacy : {false, true}) {
     auto retry_context =
         legacy ? make_client_context({std::nullopt, true}) : make_client_context({});
@@ -249,9 +250,14 @@ Result<FirstHandshake> first_handshake(const InspectOptions& options, Inspection
     connection = std::move(retry);
     context = std::move(retry_context);
     result = run_handshake(*connection, deadline, options.cancel);
-    if (result.status == HandshakeStatus::ok && legacy) out.default_client_error = default_error;
+    out.connect = out.attempts.back().duration;
+    if (result.status == HandshakeStatus::ok && legacy) {
+      out.default_client_error = default_result.reason;
+    }
     if (final_answer()) break;
   }
+  // When every try failed, what a client with the defaults met is the answer.
+  if (result.status == HandshakeStatus::failed) result = default_result;
   return FirstHandshake{std::move(*connection), std::move(*context), result};
 }
 

@@ -245,6 +245,17 @@ TEST_CASE("tls::verify_chain collects every problem with its depth", "[tls]") {
     CHECK_FALSE(has_problem(verification, X509_V_ERR_EE_KEY_TOO_SMALL, 1));
     CHECK(has_problem(verification, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, 1));
   }
+  SECTION("the built chain reaches the root, from the store when need be") {
+    const auto end = make(leaf(), &pki.intermediate);
+    const auto verification = pki.verify(end);
+    REQUIRE(verification.chain.size() == 3);
+    CHECK(verification.chain[2].subject == "CN=unit root,O=reqscope lab");
+    X509_STORE_add_cert(pki.store.get(), pki.intermediate.certificate.get());
+    const auto from_store = pki.verify(end, false);
+    CHECK(from_store.ok);
+    REQUIRE(from_store.chain.size() == 3);
+    CHECK(from_store.chain[1].subject == "CN=unit intermediate,O=reqscope lab");
+  }
   SECTION("a chain to an unknown root") {
     const auto other_root = make(ca("other root"));
     const auto other_intermediate = make(ca("other intermediate"), &other_root);
@@ -341,6 +352,8 @@ TEST_CASE("tls::evaluate turns an inspection into findings", "[tls]") {
     CHECK(findings[0].id == "expired");
     CHECK(findings[0].severity == tls::Severity::error);
     CHECK(findings[0].message.find("the root certificate 'Example Root'") != std::string::npos);
+    CHECK(findings[0].message.find("(trust store)") != std::string::npos);
+    CHECK(findings[0].fix.find("in the trust store") != std::string::npos);
   }
   SECTION("what OpenSSL rejects and reqscope's own checks miss is still told") {
     auto inspection = healthy(now);
@@ -489,6 +502,7 @@ TEST_CASE("tls render: IPv6 targets in brackets and the earliest expiry first", 
   inspection.address = "2001:db8::1";
   inspection.chain[1].days_left = 20;
   inspection.chain[1].not_after = now + std::chrono::hours(24 * 20 + 1);
+  inspection.verify.chain[1] = inspection.chain[1];
   const auto out = render::render_tls(inspection, tls::evaluate(inspection, {}), {});
   INFO(out);
   CHECK(out.rfind("OK  [2001:db8::1]:8443 TLSv1.3, certificate trusted, 20 days left", 0) == 0);
