@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr const char* kCommands[] = {"trace", "lab", "demo"};
+constexpr const char* kCommands[] = {"trace", "lab", "demo", "dns", "tls"};
 
 // The command named on the command line, for error documents written before parsing finished.
 std::string command_in(int argc, char** argv) {

@@ -98,6 +98,18 @@ TEST_CASE("under --json, errors are one JSON document on stdout", "[cli][json][e
   CHECK(Json::parse(bad_option.out)["error"]["kind"] == "usage");
 }
 
+TEST_CASE("an unknown option names the command it was given to", "[cli][errors]") {
+  for (const char* command : {"trace", "lab", "demo", "dns", "tls"}) {
+    INFO(command);
+    const auto result = run_reqscope({command, "--bogus"});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.rfind(std::string("reqscope ") + command + ": ", 0) == 0);
+    CHECK(result.err.find(std::string("reqscope ") + command + " --help") != std::string::npos);
+    const auto json = run_reqscope({command, "--bogus", "--json"});
+    CHECK(Json::parse(json.out)["schema"] == std::string("reqscope.") + command + "/1");
+  }
+}
+
 TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
   for (const std::vector<std::string>& args :
        std::vector<std::vector<std::string>>{{"--help"},
