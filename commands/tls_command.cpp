@@ -96,7 +96,8 @@ Result<Plan> make_plan(const TlsArgs& args, const GlobalOptions& global) {
 int run_tls(const TlsArgs& args, const GlobalOptions& global) {
   auto plan = make_plan(args, global);
   if (!plan) return report_error(global, "tls", plan.error());
-  // Ctrl-C during the version probes keeps what the first handshake learned.
+  // Ctrl-C stops the inspection; once the first handshake is done, what it
+  // learned is still reported.
   catch_interrupt(true);
   auto inspection = tls::inspect(plan->inspect);
   catch_interrupt(false);
