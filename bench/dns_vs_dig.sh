@@ -25,6 +25,8 @@
 set -euo pipefail
 self=$(realpath "$0")
 cd "$(dirname "$self")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 runs=${RUNS:-50}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: RUNS must be a positive number, not '$runs'" >&2; exit 2; }
 
@@ -183,7 +185,6 @@ start_hierarchy() {
   done
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 for attempt in 1 2 3; do
   port=$(free_port)
   start_hierarchy "$port" && break

@@ -23,6 +23,8 @@
 # Needs: nginx, curl, openssl, python3, taskset (util-linux); hyperfine optional.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/common.sh
+source bench/common.sh
 build=${1:-build}
 runs=${2:-20}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: RUNS must be a positive number, not '$runs'" >&2; exit 2; }
@@ -61,29 +63,14 @@ if [ "$(nproc)" -ge 2 ]; then
   pinned="nginx on CPU 0, clients on CPU 1"
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 
 # 30 days, so that reqscope's default --warn-days 14 finds nothing to fail on.
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=bench CA" \
-  -keyout "$work/ca.key" -out "$work/ca.pem" -addext basicConstraints=critical,CA:TRUE 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=localhost" \
-  -keyout "$work/leaf.key" -out "$work/leaf.csr" 2>/dev/null
-printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$work/ext"
-openssl x509 -req -in "$work/leaf.csr" -CA "$work/ca.pem" -CAkey "$work/ca.key" -CAcreateserial \
-  -days 30 -extfile "$work/ext" -out "$work/leaf.pem" 2>/dev/null
+make_pki "$work" 30
 
-cat > "$work/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path $work/body; proxy_temp_path $work/proxy; fastcgi_temp_path $work/fastcgi;
-  uwsgi_temp_path $work/uwsgi; scgi_temp_path $work/scgi;
+{
+  nginx_config_head "$work"
+  cat <<CONF
   server {
     listen 127.0.0.1:$port ssl;
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -93,6 +80,7 @@ http {
   }
 }
 CONF
+} > "$work/nginx.conf"
 "${server_cpu[@]}" "$nginx_bin" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" &
 nginx_pid=$!
 url="https://127.0.0.1:$port/"

@@ -5,6 +5,7 @@
 #include "ares_channel.hpp"
 #include "reqscope/dns/answer.hpp"
 #include "reqscope/util/cancel.hpp"
+#include "reqscope/util/duration.hpp"
 
 namespace reqscope::dns {
 
@@ -46,11 +47,7 @@ void classify_failure(TypeLookup& result) {
                      : last.status == "refused" ? "unreachable"
                                                 : "error";
     why = last.status == "timeout"
-              ? "no reply from " + last.server + " in " +
-                    std::to_string(
-                        std::chrono::duration_cast<std::chrono::milliseconds>(last.duration)
-                            .count()) +
-                    " ms"
+              ? "no reply from " + last.server + " in " + util::whole_ms(last.duration)
           : last.status == "refused"
               ? "nothing answers DNS at " + last.server + " (connection refused or no route)"
               : last.server + ": " + last.error;

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "reqscope/util/cancel.hpp"
+#include "reqscope/util/duration.hpp"
 
 namespace reqscope::http {
 
@@ -130,9 +131,7 @@ int connect_in_order(const std::vector<std::string>& addresses, std::uint16_t po
 Error connect_error(const std::string& host, std::uint16_t port,
                     const std::vector<ConnectAttempt>& attempts, std::chrono::nanoseconds timeout) {
   if (attempts.empty()) {
-    return {"timeout",
-            fmt::format("the --timeout of {} ms ran out before connecting",
-                        std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count()),
+    return {"timeout", "the --timeout of " + util::whole_ms(timeout) + " ran out before connecting",
             "raise --timeout"};
   }
   std::string tried;

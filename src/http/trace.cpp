@@ -235,8 +235,7 @@ TraceFailure classify_failure(CURLcode code, const char* errbuf, const HopContex
   if (hop.cancelled()) {
     return {{"interrupted", "interrupted in the " + phase + " phase", ""}, phase};
   }
-  const auto timeout_text =
-      fmt::format("{} ms", std::chrono::duration_cast<std::chrono::milliseconds>(timeout).count());
+  const auto timeout_text = util::whole_ms(timeout);
   if (code == CURLE_SSL_CACERT_BADFILE) {
     return {{"bad_file", "--cacert: cannot load CA certificates: " + detail,
              "give a PEM file of CA certificates"},

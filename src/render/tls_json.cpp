@@ -13,9 +13,7 @@ Json optional_text(const std::string& text) {
 }
 
 Json key_json(const tls::PublicKey& key) {
-  return {{"type", key.type},
-          {"bits", key.bits},
-          {"curve", key.curve.empty() ? Json(nullptr) : Json(key.curve)}};
+  return {{"type", key.type}, {"bits", key.bits}, {"curve", optional_text(key.curve)}};
 }
 
 Json chain_json(const std::vector<tls::CertificateInfo>& chain) {

@@ -7,7 +7,9 @@
 #include <memory>
 
 #include "handshake.hpp"
+#include "reqscope/tls/summary.hpp"
 #include "reqscope/util/cancel.hpp"
+#include "reqscope/util/duration.hpp"
 #include "reqscope/util/ip.hpp"
 
 namespace reqscope::tls {
@@ -20,11 +22,6 @@ constexpr int kProtocolCodes[] = {TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, 
 // The extra handshakes get a budget each, so that one silent probe cannot
 // take the rest of --timeout from the others.
 constexpr nanoseconds kExtraHandshakeBudget = std::chrono::seconds(5);
-
-std::string milliseconds_text(nanoseconds duration) {
-  return fmt::format("{} ms",
-                     std::chrono::duration_cast<std::chrono::milliseconds>(duration).count());
-}
 
 bool received(const Transcript& transcript, const std::string& message) {
   return std::any_of(transcript.messages.begin(), transcript.messages.end(),
@@ -57,7 +54,7 @@ Error handshake_error(const InspectOptions& options, const Transcript& transcrip
   }
   if (result.status == HandshakeStatus::timeout) {
     return {"timeout",
-            where + ": no answer within the --timeout of " + milliseconds_text(options.timeout),
+            where + ": no answer within the --timeout of " + util::whole_ms(options.timeout),
             "the server accepted the connection but never answered the ClientHello: check that "
             "it speaks TLS on this port, or raise --timeout"};
   }
@@ -86,16 +83,12 @@ std::string group_of(SSL* ssl) {
 }
 
 void read_parameters(SSL* ssl, Inspection& out) {
+  auto agreed = negotiated(ssl);
   // OpenSSL calls TLS 1.0 "TLSv1"; the versions table names it like the others.
-  out.protocol = SSL_version(ssl) == TLS1_VERSION ? "TLSv1.0" : SSL_get_version(ssl);
-  if (const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl); cipher != nullptr) {
-    out.cipher = SSL_CIPHER_get_name(cipher);
-  }
+  out.protocol = SSL_version(ssl) == TLS1_VERSION ? "TLSv1.0" : std::move(agreed.version);
+  out.cipher = std::move(agreed.cipher);
+  out.alpn = std::move(agreed.alpn);
   out.group = group_of(ssl);
-  const unsigned char* alpn = nullptr;
-  unsigned alpn_length = 0;
-  SSL_get0_alpn_selected(ssl, &alpn, &alpn_length);
-  if (alpn != nullptr) out.alpn.assign(reinterpret_cast<const char*>(alpn), alpn_length);
   const unsigned char* ocsp = nullptr;
   out.ocsp_stapled = SSL_get_tlsext_status_ocsp_resp(ssl, &ocsp) > 0 && ocsp != nullptr;
 }

@@ -57,4 +57,9 @@ double to_ms(std::chrono::nanoseconds duration) {
   return static_cast<double>(duration.count()) / 1e6;
 }
 
+std::string whole_ms(std::chrono::nanoseconds duration) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(duration).count()) +
+         " ms";
+}
+
 }  // namespace reqscope::util

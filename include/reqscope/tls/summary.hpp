@@ -23,6 +23,14 @@ struct Summary {
   std::string verify_result;  // "ok" or OpenSSL's reason
 };
 
+// What a handshake agreed on, as OpenSSL names it.
+struct Negotiated {
+  std::string version;  // "TLSv1.3"; OpenSSL calls TLS 1.0 "TLSv1"
+  std::string cipher;
+  std::string alpn;  // empty when the server chose none
+};
+Negotiated negotiated(const SSL* ssl);
+
 // Reads the negotiated parameters and the leaf certificate of a live SSL
 // connection. `now` is the wall-clock time used for days_left.
 Summary summarize(const SSL* ssl, std::chrono::system_clock::time_point now);

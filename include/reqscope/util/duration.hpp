@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 #include <string_view>
 
 #include "reqscope/error.hpp"
@@ -16,5 +17,8 @@ inline constexpr std::chrono::nanoseconds kMaxDuration = std::chrono::hours(24);
 Result<std::chrono::nanoseconds> parse_duration(std::string_view text);
 
 double to_ms(std::chrono::nanoseconds duration);
+
+// Whole milliseconds with the unit, for messages: "3000 ms".
+std::string whole_ms(std::chrono::nanoseconds duration);
 
 }  // namespace reqscope::util
