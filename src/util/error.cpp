@@ -7,16 +7,17 @@ namespace reqscope {
 
 namespace {
 
-constexpr std::array<std::string_view, 6> kUsageKinds = {
-    "usage", "bad_url", "bad_header", "bad_duration", "bad_option", "bad_file",
+constexpr std::array<std::string_view, 8> kUsageKinds = {
+    "usage",      "bad_url",  "bad_header", "bad_duration",
+    "bad_option", "bad_file", "bad_key",    "bad_token",
 };
 
-constexpr std::array<std::string_view, 18> kNetworkKinds = {
+constexpr std::array<std::string_view, 19> kNetworkKinds = {
     "dns_nxdomain",  "dns_nodata",         "dns_timeout",     "dns_servfail",
     "dns_refused",   "dns_error",          "dns_malformed",   "dns_loop",
     "dns_limit",     "connect_refused",    "connect_timeout", "connect_unreachable",
     "tls_handshake", "tls_verify",         "http_protocol",   "timeout",
-    "network",       "too_many_redirects",
+    "network",       "too_many_redirects", "http_status",
 };
 
 template <std::size_t N>
