@@ -7,6 +7,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include "reqscope/render/trace_json.hpp"
 #include "reqscope/util/duration.hpp"
@@ -70,6 +73,35 @@ int report_error(const GlobalOptions& global, const std::string& command, const 
     std::fprintf(stderr, "%s\n", line.c_str());
   }
   return static_cast<int>(exit_code_for(error.kind));
+}
+
+Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes,
+                                    const std::string& max_text, const std::string& option) {
+  std::string bytes;
+  const auto read_from = [&](std::istream& in) {
+    bytes.resize(max_bytes + 1);
+    in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    bytes.resize(static_cast<std::size_t>(in.gcount()));
+  };
+  if (path == "-") {
+    read_from(std::cin);
+  } else {
+    std::error_code error;
+    if (path.empty() || !std::filesystem::is_regular_file(path, error)) {
+      return fail("bad_file", option + ": " + util::quote(path) + " is not a readable file",
+                  "check the path");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      return fail("bad_file", option + ": cannot read " + util::quote(path), "check the path");
+    read_from(in);
+  }
+  if (bytes.size() > max_bytes) {
+    return fail("bad_file", option + ": " +
+                                (path == "-" ? std::string("stdin") : util::quote(path)) +
+                                " is larger than " + max_text);
+  }
+  return bytes;
 }
 
 namespace {

@@ -42,6 +42,12 @@ Result<std::chrono::nanoseconds> timeout_of(const GlobalOptions& global);
 // line on stderr with the hint. Returns the documented exit code for its kind.
 int report_error(const GlobalOptions& global, const std::string& command, const Error& error);
 
+// The bytes of the file `path` named by `option` ("-d", "--key"), or of
+// stdin for "-": "bad_file" naming the option when it is missing, not a
+// regular file, unreadable, or larger than `max_bytes` (`max_text`, "64 MiB").
+Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes,
+                                    const std::string& max_text, const std::string& option);
+
 // Writes human text to stdout.
 void print_stdout(const std::string& text);
 
@@ -62,5 +68,6 @@ void register_lab(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_demo(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_tls(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner);
 
 }  // namespace reqscope::cli

@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr const char* kCommands[] = {"trace", "lab", "demo", "dns", "tls"};
+constexpr const char* kCommands[] = {"trace", "lab", "demo", "dns", "tls", "jwt"};
 
 // The command named on the command line, for error documents written before parsing finished.
 std::string command_in(int argc, char** argv) {
@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     cli::register_lab(app, global, runner);
     cli::register_dns(app, global, runner);
     cli::register_tls(app, global, runner);
+    cli::register_jwt(app, global, runner);
     cli::register_demo(app, global, runner);
 
     try {

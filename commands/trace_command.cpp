@@ -54,27 +54,7 @@ struct TraceArgs {
 
 Result<std::string> read_body(const std::string& data) {
   if (data.empty() || data.front() != '@') return data;
-  const auto path = data.substr(1);
-  std::string body;
-  if (path == "-") {
-    body.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-  } else {
-    std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) {
-      return fail("bad_file", "-d: " + util::quote(path) + " is not a readable file",
-                  "check the path after '@'");
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-      return fail("bad_file", "-d: cannot read " + util::quote(path), "check the path after '@'");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    body = buffer.str();
-  }
-  if (body.size() > kMaxBodyBytes) {
-    return fail("bad_file", "-d: " + util::quote(path) + " is larger than 64 MiB");
-  }
-  return body;
+  return read_input_file(data.substr(1), kMaxBodyBytes, "64 MiB", "-d");
 }
 
 struct Plan {

@@ -22,6 +22,10 @@ std::string utc_of(double seconds) {
 
 std::string relative_of(const std::string& name, double value, double now) {
   const double delta = value - now;
+  if (std::fabs(delta) < 1) {
+    if (name == "exp") return "expires now";
+    return name == "nbf" ? "valid from now" : "issued just now";
+  }
   const auto span = util::approximate_span(delta);
   if (name == "exp") return delta > 0 ? "expires in " + span : "expired " + span + " ago";
   if (name == "nbf") return delta > 0 ? "valid in " + span : "valid since " + span + " ago";
@@ -115,6 +119,14 @@ std::vector<Warning> token_warnings(const Token& token, double now) {
     }
   }
   return warnings;
+}
+
+Decoded describe_token(Token token, double now) {
+  Decoded decoded;
+  decoded.times = time_claims(token.claims, now);
+  decoded.warnings = token_warnings(token, now);
+  decoded.token = std::move(token);
+  return decoded;
 }
 
 }  // namespace reqscope::jwt

@@ -359,6 +359,7 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
   if (body.front() != '{') {
     auto key = key_from_pem(body, name);
     if (!key) return tl::unexpected(key.error());
+    key->source += " " + where;
     set.keys.push_back(std::move(*key));
     return set;
   }
@@ -367,6 +368,7 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
   if (!json->contains("keys")) {
     auto key = key_from_jwk(*json, name);
     if (!key) return tl::unexpected(key.error());
+    key->source = "JWK " + where;
     set.keys.push_back(std::move(*key));
     return set;
   }
@@ -383,7 +385,7 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
       set.skipped.push_back(key.error().message);
       continue;
     }
-    key->source = "JWKS";
+    key->source = where;
     set.keys.push_back(std::move(*key));
   }
   if (set.keys.empty()) {
@@ -393,6 +395,22 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
                 "a JWKS is {\"keys\": [JWK, ...]}");
   }
   return set;
+}
+
+Result<Key> generate_key(std::string_view kind) {
+  EVP_PKEY* raw = nullptr;
+  if (kind == "RSA") {
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(2048));
+  } else if (const Curve* curve = curve_by_jose(kind)) {
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", std::string(curve->openssl).c_str());
+  } else if (kind == "Ed25519" || kind == "Ed448") {
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, kind == "Ed25519" ? "ED25519" : "ED448");
+  } else {
+    return fail("bad_option", "cannot generate a " + util::quote(kind) + " key");
+  }
+  if (raw == nullptr)
+    return fail("internal", "OpenSSL could not generate a " + std::string(kind) + " key");
+  return key_from_pkey(tls::Pkey(raw), true, "generated", kind);
 }
 
 Key secret_key(std::string secret, std::string source) {

@@ -168,7 +168,7 @@ void check_key_and_signature(Verification& result, const Token& token, Algorithm
            "the key is declared for " + util::quote(key.alg) + " (its JWK \"alg\"), not " + name);
     return;
   }
-  pass(result, "key_type", "a " + describe_key(key) + " fits " + name);
+  pass(result, "key_type", "the " + describe_key(key) + " fits " + name);
   if (key.family == KeyFamily::rsa && key.bits < 2048) {
     result.warnings.push_back({"weak_key", "the RSA key has " + std::to_string(key.bits) +
                                                " bits; RFC 7518 §3.3 requires at least 2048"});
@@ -332,6 +332,7 @@ Verification verify_token(std::string_view text, const KeySet& keys, const Verif
   pass(result, "format", "three base64url segments; header and claims are JSON objects");
   result.token = std::move(*token);
   const Token& decoded = *result.token;
+  result.times = time_claims(decoded.claims, options.now);
   for (auto& warning : token_warnings(decoded, options.now)) {
     if (warning.id != "alg_none") result.warnings.push_back(std::move(warning));
   }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "jwt_routes.hpp"
 #include "reqscope/tls/self_signed.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -51,6 +52,8 @@ constexpr const char* kIndexHtml = R"(<!doctype html>
 <li><code>/bytes/{n}</code> sends n bytes</li>
 <li><code>/headers</code> echoes the request headers</li>
 <li><code>/close</code> drops the connection mid-response</li>
+<li><code>/jwt/jwks.json</code> the lab's public keys; <code>/jwt/token?alg=RS256&amp;ttl=60&amp;sub=alice</code>
+issues a token; <code>/jwt/protected</code> wants <code>Authorization: Bearer TOKEN</code></li>
 </ul>
 <p>See reqscope-lab(1).</p>
 </body></html>
@@ -68,6 +71,7 @@ struct LabServer::Impl {
   std::condition_variable stop_requested;
   bool stopping = false;
   tls::KeyAndCertificate credentials;
+  JwtRoutes jwt;
 
   // Waits for `ms` or until the server stops, whichever comes first; false when stopping.
   bool pause(long ms) {
@@ -190,6 +194,8 @@ void LabServer::Impl::add_routes() {
                                return true;
                              });
   });
+
+  jwt.add_to(svr);
 
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (res.status == 404 && res.body.empty()) {

@@ -99,9 +99,9 @@ std::optional<std::int64_t> parse_rfc3339(std::string_view text) {
 std::string approximate_span(double seconds) {
   const double s = std::floor(std::fabs(seconds));
   if (s < 90) return fmt::format("{:.0f} s", s);
-  if (s < 90 * 60) return fmt::format("{:.0f} min", std::floor(s / 60));
-  if (s < 48 * 3600) return fmt::format("{:.0f} h", std::floor(s / 3600));
-  const double days = std::floor(s / 86400);
+  if (s < 90 * 60) return fmt::format("{:.0f} min", std::round(s / 60));
+  if (s < 48 * 3600) return fmt::format("{:.0f} h", std::round(s / 3600));
+  const double days = std::round(s / 86400);
   if (days < 1000000) return fmt::format("{:.0f} days", days);
   return "over a million days";
 }

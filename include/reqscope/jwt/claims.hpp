@@ -42,4 +42,13 @@ std::vector<TimeClaim> time_claims(const Json& claims, double now);
 // named like secrets, key locations (jku, x5u, jwk, x5c) in the header.
 std::vector<Warning> token_warnings(const Token& token, double now);
 
+// What `jwt decode` reports: the token, its dates and its warnings. Nothing
+// here is checked against a key.
+struct Decoded {
+  Token token;
+  std::vector<TimeClaim> times;
+  std::vector<Warning> warnings;
+};
+Decoded describe_token(Token token, double now);
+
 }  // namespace reqscope::jwt

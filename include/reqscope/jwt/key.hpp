@@ -48,6 +48,10 @@ Result<Key> key_from_jwk(const Json& jwk, std::string_view name);
 // An HMAC secret given as bytes.
 Key secret_key(std::string secret, std::string source);
 
+// A fresh private key for the lab and tests: `kind` is "RSA" (2048 bits),
+// "P-256", "P-384", "P-521", "Ed25519" or "Ed448".
+Result<Key> generate_key(std::string_view kind);
+
 // The JWK "kty" of the key: "oct", "RSA", "EC" or "OKP".
 std::string_view key_type(const Key& key);
 

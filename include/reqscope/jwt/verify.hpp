@@ -50,6 +50,7 @@ struct Verification {
   std::string reason;
   std::string reason_detail;
   std::optional<Token> token;
+  std::vector<TimeClaim> times;
   std::vector<Check> checks;
   std::vector<Warning> warnings;
   std::optional<KeyUsed> key;

@@ -18,8 +18,9 @@ std::string rfc3339_ms(std::chrono::system_clock::time_point time);
 // whole Unix seconds (a fraction is dropped); nullopt when it is not one.
 std::optional<std::int64_t> parse_rfc3339(std::string_view text);
 
-// A span of time in the largest unit that keeps it readable, rounded down:
-// "42 s", "4 min", "2 h", "3 days".
+// A span of time in the largest unit that keeps it readable: whole seconds
+// below 90 s, then rounded minutes, hours below 48 h, days: "42 s", "4 min",
+// "2 h", "3 days".
 std::string approximate_span(double seconds);
 
 }  // namespace reqscope::util
