@@ -5,16 +5,21 @@
 #include "cli.hpp"
 #include "reqscope/dns/walk.hpp"
 #include "reqscope/http/trace.hpp"
+#include "reqscope/jwt/jwks_fetch.hpp"
+#include "reqscope/jwt/verify.hpp"
 #include "reqscope/lab/dns_server.hpp"
 #include "reqscope/lab/server.hpp"
 #include "reqscope/render/dns_human.hpp"
 #include "reqscope/render/dns_json.hpp"
+#include "reqscope/render/jwt_human.hpp"
+#include "reqscope/render/jwt_json.hpp"
 #include "reqscope/render/tls_human.hpp"
 #include "reqscope/render/tls_json.hpp"
 #include "reqscope/render/trace_human.hpp"
 #include "reqscope/render/trace_json.hpp"
 #include "reqscope/tls/findings.hpp"
 #include "reqscope/tls/inspect.hpp"
+#include "reqscope/util/base64.hpp"
 
 namespace reqscope::cli {
 
@@ -27,6 +32,57 @@ struct DemoStep {
   bool follow = false;
   bool insecure = false;
 };
+
+// What the JWT step found: the lab's token verified against its JWKS, and a
+// copy whose payload was changed after signing.
+struct JwtStep {
+  std::optional<jwt::Verification> genuine;
+  std::optional<jwt::Verification> tampered;
+  std::optional<Error> error;
+};
+
+// The token with its "sub" changed to "admin" and the signature kept.
+std::string tampered_copy(const jwt::Token& token) {
+  auto claims = token.claims;
+  claims["sub"] = "admin";
+  return token.header_segment + "." + util::base64url_encode(claims.dump()) + "." +
+         token.signature_segment;
+}
+
+JwtStep run_jwt_step(const std::string& base, std::chrono::nanoseconds timeout) {
+  JwtStep step;
+  auto reply = jwt::fetch_document(base + "/jwt/token?alg=RS256&ttl=300&sub=demo-user", timeout,
+                                   "the token");
+  if (!reply) {
+    step.error = reply.error();
+    return step;
+  }
+  auto parsed = jwt::parse_object(*reply, "the lab's token reply");
+  if (!parsed || !(*parsed)["access_token"].is_string()) {
+    step.error = Error{"http_protocol", "the lab's /jwt/token reply has no access_token", ""};
+    return step;
+  }
+  auto jwks = jwt::fetch_jwks(base + "/jwt/jwks.json", timeout);
+  if (!jwks) {
+    step.error = jwks.error();
+    return step;
+  }
+  auto keys = jwt::load_keys(*jwks, "--jwks " + base + "/jwt/jwks.json");
+  if (!keys) {
+    step.error = keys.error();
+    return step;
+  }
+  jwt::VerifyOptions options;
+  options.issuer = "reqscope-lab";
+  options.audiences = {"reqscope-lab"};
+  options.now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  step.genuine = jwt::verify_token((*parsed)["access_token"].get<std::string>(), *keys, options);
+  if (step.genuine->token) {
+    step.tampered = jwt::verify_token(tampered_copy(*step.genuine->token), *keys, options);
+  }
+  return step;
+}
 
 int run_demo(const GlobalOptions& global) {
   auto timeout = timeout_of(global);
@@ -57,7 +113,7 @@ int run_demo(const GlobalOptions& global) {
   };
 
   const auto style = style_for(global);
-  const auto step_count = steps.size() + 2;
+  const auto step_count = steps.size() + 3;
   const auto heading = [&](std::size_t index, const std::string& title, const std::string& lesson,
                            const std::string& command) {
     print_stdout(fmt::format(
@@ -125,7 +181,7 @@ int run_demo(const GlobalOptions& global) {
                  "\n");
   }
 
-  // The last step: where an address comes from, walked on a local DNS hierarchy.
+  // Where an address comes from, walked on a local DNS hierarchy.
   dns::WalkOptions walk_options;
   walk_options.roots = {{"a.root-servers.lab", (*names)->root_ip()}};
   walk_options.port = (*names)->port();
@@ -147,6 +203,50 @@ int run_demo(const GlobalOptions& global) {
             walk_command);
     render::HumanOptions human{style, global.verbose, global.show_secrets, true};
     print_stdout(render::render_walk(walk, human) + "\n");
+  }
+  // Tokens: one issued by the lab, verified against its published keys, and a
+  // forged copy that the same check refuses.
+  const auto jwt_step = run_jwt_step(base, *timeout);
+  const bool jwt_ok =
+      jwt_step.genuine && jwt_step.genuine->valid && jwt_step.tampered && !jwt_step.tampered->valid;
+  if (!failed && jwt_step.error) failed = exit_code_for(jwt_step.error->kind);
+  if (!failed && !jwt_ok) failed = ExitCode::check_failed;
+  const auto jwt_command = "reqscope jwt verify \"$(curl -s " + base +
+                           "/jwt/token | jq -r .access_token)\" --jwks " + base +
+                           "/jwt/jwks.json --iss reqscope-lab --aud reqscope-lab --explain";
+  const std::string jwt_title = "A JSON Web Token, genuine and forged";
+  if (global.json) {
+    render::Json result;
+    if (jwt_step.error) {
+      result = {{"error", render::error_json(*jwt_step.error)}};
+    } else {
+      result = render::jwt_verify_document(*jwt_step.genuine, global.show_secrets);
+      result.erase("schema");
+    }
+    render::Json tampered = nullptr;
+    if (jwt_step.tampered) {
+      tampered = render::jwt_verify_document(*jwt_step.tampered, global.show_secrets);
+      tampered.erase("schema");
+    }
+    documents.push_back(
+        {{"title", jwt_title}, {"command", jwt_command}, {"jwt", result}, {"tampered", tampered}});
+  } else {
+    heading(steps.size() + 2, jwt_title,
+            "The lab issues a signed token and publishes its public keys (a JWKS).\n"
+            "reqscope verifies the token with them; then a copy whose payload says\n"
+            "sub \"admin\" is checked the same way, and its signature gives it away.",
+            jwt_command);
+    render::HumanOptions human{style, global.verbose, global.show_secrets, true};
+    if (jwt_step.error) {
+      print_stdout(render::error_block(*jwt_step.error) + "\n");
+    } else {
+      print_stdout(render::render_jwt_verify(*jwt_step.genuine, human) + "\n");
+    }
+    if (jwt_step.tampered) {
+      human.explain = false;
+      print_stdout("The forged copy (sub changed to \"admin\", signature kept):\n\n" +
+                   render::render_jwt_verify(*jwt_step.tampered, human) + "\n");
+    }
   }
   if (global.json) {
     print_json(render::Json{{"schema", "reqscope.demo/1"}, {"ok", !failed}, {"steps", documents}});

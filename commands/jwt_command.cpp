@@ -381,7 +381,7 @@ void add_key_options(CLI::App* cmd, const std::shared_ptr<JwtArgs>& args, bool v
       ->type_name("S")
       ->each([args](const std::string&) { args->key.secret_given = true; });
   cmd->add_option("--secret-file", args->key.secret_file,
-                  "Read the HMAC secret from a file (one final newline dropped)")
+                  "HMAC secret from FILE (a final newline dropped)")
       ->type_name("FILE");
   cmd->add_option("--secret-env", args->key.secret_env,
                   "Read the HMAC secret from an environment variable")
@@ -394,7 +394,7 @@ void add_claim_options(CLI::App* cmd, const std::shared_ptr<JwtArgs>& args, bool
       ->type_name("ISSUER")
       ->each([args](const std::string&) { args->issuer_given = true; });
   cmd->add_option("--aud", args->audiences,
-                  verifying ? "Require aud to include this; repeat to accept any of several"
+                  verifying ? "Require aud to include this; repeatable"
                             : "The audience claim (aud); repeat for an array")
       ->type_name("AUDIENCE")
       ->expected(1)
@@ -405,8 +405,8 @@ void add_claim_options(CLI::App* cmd, const std::shared_ptr<JwtArgs>& args, bool
       ->type_name("SUBJECT")
       ->each([args](const std::string&) { args->subject_given = true; });
   cmd->add_option("--now", args->now,
-                  verifying ? "Check times as of this moment: Unix seconds or RFC 3339"
-                            : "Sign as of this moment (iat, exp, nbf): Unix seconds or RFC 3339")
+                  verifying ? "Check times as of TIME: Unix seconds or RFC 3339"
+                            : "Sign as of TIME (Unix seconds or RFC 3339)")
       ->type_name("TIME");
 }
 
@@ -421,7 +421,7 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto* decode = jwt->add_subcommand("decode", "Show a token's header and claims (no checks)");
   decode->footer(kGlobalFooter);
   add_token_argument(decode, *args);
-  decode->add_option("--now", args->now, "Describe times as of this moment (Unix or RFC 3339)")
+  decode->add_option("--now", args->now, "Describe times as of TIME (Unix or RFC 3339)")
       ->type_name("TIME");
   decode->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_decode(*args, global); }; });
@@ -446,7 +446,7 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   verify->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_verify(*args, global); }; });
 
-  auto* sign = jwt->add_subcommand("sign", "Make a signed token for tests; prints only the token");
+  auto* sign = jwt->add_subcommand("sign", "Make a signed test token; prints only the token");
   sign->footer(kGlobalFooter);
   sign->add_option("--alg", args->algorithms, "The algorithm: HS256 ... EdDSA")
       ->type_name("ALG")

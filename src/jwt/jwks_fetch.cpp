@@ -27,9 +27,9 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 Error curl_failure(CURLcode code, const char* errbuf, const std::string& url,
-                   std::chrono::nanoseconds timeout) {
+                   std::chrono::nanoseconds timeout, const std::string& what) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
-  const std::string where = "fetching the JWKS " + util::quote(url) + ": ";
+  const std::string where = "fetching " + what + " " + util::quote(url) + ": ";
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       return {"dns_error", where + detail, "check the host name; reqscope dns NAME shows why"};
@@ -55,6 +55,11 @@ bool is_jwks_url(std::string_view value) {
 }
 
 Result<std::string> fetch_jwks(const std::string& url, std::chrono::nanoseconds timeout) {
+  return fetch_document(url, timeout, "the JWKS");
+}
+
+Result<std::string> fetch_document(const std::string& url, std::chrono::nanoseconds timeout,
+                                   const std::string& what) {
   auto parsed = http::parse_url(url);
   if (!parsed) return tl::unexpected(parsed.error());
   http::global_init_once();
@@ -84,16 +89,16 @@ Result<std::string> fetch_jwks(const std::string& url, std::chrono::nanoseconds 
   const CURLcode code = curl_easy_perform(handle);
   if (download.too_large) {
     return fail("http_protocol",
-                "the JWKS at " + util::quote(url) + " is larger than " +
+                what + " at " + util::quote(url) + " is larger than " +
                     std::to_string(kMaxJwksBytes / 1024) + " KiB",
-                "check the URL: a JWKS is a small JSON document");
+                "check the URL: it should be a small JSON document");
   }
-  if (code != CURLE_OK) return tl::unexpected(curl_failure(code, errbuf, url, timeout));
+  if (code != CURLE_OK) return tl::unexpected(curl_failure(code, errbuf, url, timeout, what));
   long status = 0;
   curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status > 299) {
     return fail("http_status",
-                "the JWKS URL " + util::quote(url) + " answered HTTP " + std::to_string(status),
+                what + " URL " + util::quote(url) + " answered HTTP " + std::to_string(status),
                 "check the URL; the issuer's /.well-known/openid-configuration names its jwks_uri");
   }
   return download.body;

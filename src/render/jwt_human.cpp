@@ -194,6 +194,7 @@ std::string reason_meaning(const std::string& reason) {
 
 std::string explain_jwt(const jwt::Token* token, const std::vector<jwt::TimeClaim>& times,
                         const std::string& reason) {
+  // Each paragraph ends with a blank line, which also separates the sections.
   const auto paragraph = [](const std::string& text) {
     return util::wrap(text, kColumns, "  ", "  ") + "\n";
   };
@@ -208,7 +209,7 @@ std::string explain_jwt(const jwt::Token* token, const std::vector<jwt::TimeClai
         paragraph(fmt::format("This one is signed with {} and carries {}.",
                               util::printable(token->alg), plural(token->claims.size(), "claim")));
   }
-  out += "\nWhy exp and short lifetimes matter\n";
+  out += "Why exp and short lifetimes matter\n";
   out += paragraph(
       "A server that verifies a JWT does not ask the issuer anything: the signature alone makes "
       "the token valid until exp. So a stolen token works until it expires, and the only "
@@ -221,7 +222,7 @@ std::string explain_jwt(const jwt::Token* token, const std::vector<jwt::TimeClai
   } else if (exp == nullptr && token != nullptr) {
     out += paragraph("This token has no exp: it stays valid until the signing key changes.");
   }
-  out += "\nRevocation and refresh tokens\n";
+  out += "Revocation and refresh tokens\n";
   out += paragraph(
       "Because verification is offline, a JWT cannot simply be revoked. Systems pair a "
       "short-lived access token with a long-lived refresh token that only the issuer accepts "
@@ -229,7 +230,7 @@ std::string explain_jwt(const jwt::Token* token, const std::vector<jwt::TimeClai
       "old one expires. To cut access sooner, servers keep a deny-list of token ids (jti) or "
       "rotate keys.");
   if (!reason.empty()) {
-    out += "\nWhat \"" + reason + "\" means\n";
+    out += "What \"" + reason + "\" means\n";
     out += paragraph(reason_meaning(reason));
   }
   return out;

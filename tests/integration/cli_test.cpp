@@ -117,7 +117,11 @@ TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
                                              {"lab", "--help"},
                                              {"demo", "--help"},
                                              {"dns", "--help"},
-                                             {"tls", "--help"}}) {
+                                             {"tls", "--help"},
+                                             {"jwt", "--help"},
+                                             {"jwt", "decode", "--help"},
+                                             {"jwt", "verify", "--help"},
+                                             {"jwt", "sign", "--help"}}) {
     const auto help = run_reqscope(args);
     REQUIRE(help.exit_code == 0);
     std::size_t start = 0;

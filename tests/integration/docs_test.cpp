@@ -68,14 +68,23 @@ bool mentions(const std::string& text, const std::string& option) {
 TEST_CASE("every option in --help is in the man page and the bash, zsh and fish completions",
           "[docs]") {
   const std::vector<std::pair<std::string, std::string>> pages = {
-      {"", "man/reqscope.1"},        {"trace", "man/reqscope-trace.1"},
-      {"lab", "man/reqscope-lab.1"}, {"demo", "man/reqscope-demo.1"},
-      {"dns", "man/reqscope-dns.1"}, {"tls", "man/reqscope-tls.1"}};
+      {"", "man/reqscope.1"},
+      {"trace", "man/reqscope-trace.1"},
+      {"lab", "man/reqscope-lab.1"},
+      {"demo", "man/reqscope-demo.1"},
+      {"dns", "man/reqscope-dns.1"},
+      {"tls", "man/reqscope-tls.1"},
+      {"jwt", "man/reqscope-jwt.1"},
+      {"jwt decode", "man/reqscope-jwt.1"},
+      {"jwt verify", "man/reqscope-jwt.1"},
+      {"jwt sign", "man/reqscope-jwt.1"}};
   const std::vector<std::string> completions = {
       "completions/reqscope.bash", "completions/_reqscope", "completions/reqscope.fish"};
   for (const auto& [command, page] : pages) {
     std::vector<std::string> args;
-    if (!command.empty()) args.push_back(command);
+    std::istringstream words(command);
+    for (std::string word; words >> word;)
+      args.push_back(word);
     args.push_back("--help");
     const auto help = run_reqscope(args);
     REQUIRE(help.exit_code == 0);

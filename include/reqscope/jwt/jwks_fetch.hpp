@@ -23,4 +23,9 @@ bool is_jwks_url(std::string_view value);
 // oversized or broken body.
 Result<std::string> fetch_jwks(const std::string& url, std::chrono::nanoseconds timeout);
 
+// The same fetch for another small document: `what` names it in errors
+// ("the token").
+Result<std::string> fetch_document(const std::string& url, std::chrono::nanoseconds timeout,
+                                   const std::string& what);
+
 }  // namespace reqscope::jwt
