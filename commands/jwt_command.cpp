@@ -200,7 +200,7 @@ int run_decode(const JwtArgs& args, const GlobalOptions& global) {
   if (!token) {
     return report_error(global, "jwt",
                         {"bad_token", "cannot decode the token: " + token.error().message,
-                         "a JWT is header.payload.signature in base64url"});
+                         "copy the whole token, or pipe it to reqscope jwt decode -"});
   }
   const auto decoded = jwt::describe_token(std::move(*token), *now);
   if (global.json) {

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev libfmt-dev nlohmann-json3-dev libexpected-dev
   libcpp-httplib-dev catch2
   nginx nsd curl ca-certificates
+  python3 python3-jwt python3-cryptography
 )
 
 sudo_cmd=()
