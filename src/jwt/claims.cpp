@@ -16,8 +16,7 @@ constexpr double kLatestShownDate = 253402300799.0;
 
 std::string utc_of(double seconds) {
   if (seconds > kLatestShownDate) return "after the year 9999";
-  const auto whole = static_cast<std::int64_t>(std::floor(seconds));
-  return util::rfc3339(std::chrono::system_clock::time_point(std::chrono::seconds(whole)));
+  return util::rfc3339(static_cast<std::int64_t>(std::floor(seconds)));
 }
 
 std::string relative_of(const std::string& name, double value, double now) {

@@ -1,5 +1,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/rsa.h>
 
 #include <array>
 
@@ -122,6 +124,29 @@ Result<tls::Pkey> pkey_from_params(const char* type, ParamBuilder& builder, bool
   return tls::Pkey(raw);
 }
 
+// Whether an RSA key's private half belongs to its (n, e): OpenSSL's full
+// check when the CRT members are given; otherwise a signature made with d
+// must verify with (n, e).
+bool rsa_private_matches(EVP_PKEY* pkey, bool has_factors) {
+  const PkeyContext check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  if (!check) return false;
+  if (has_factors) return EVP_PKEY_pairwise_check(check.get()) == 1;
+  static constexpr std::array<unsigned char, 32> kDigest = {'r', 'e', 'q', 's', 'c', 'o', 'p', 'e'};
+  std::size_t size = 0;
+  if (EVP_PKEY_sign_init(check.get()) != 1 ||
+      EVP_PKEY_CTX_set_rsa_padding(check.get(), RSA_PKCS1_PADDING) != 1 ||
+      EVP_PKEY_sign(check.get(), nullptr, &size, kDigest.data(), kDigest.size()) != 1) {
+    return false;
+  }
+  std::string signature(size, '\0');
+  auto* bytes = reinterpret_cast<unsigned char*>(signature.data());
+  if (EVP_PKEY_sign(check.get(), bytes, &size, kDigest.data(), kDigest.size()) != 1) return false;
+  const PkeyContext verify(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  return verify && EVP_PKEY_verify_init(verify.get()) == 1 &&
+         EVP_PKEY_CTX_set_rsa_padding(verify.get(), RSA_PKCS1_PADDING) == 1 &&
+         EVP_PKEY_verify(verify.get(), bytes, size, kDigest.data(), kDigest.size()) == 1;
+}
+
 Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& is_private) {
   auto n = bytes_member(jwk, "n", where, true);
   if (!n) return tl::unexpected(n.error());
@@ -155,6 +180,7 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
   if (!d) return tl::unexpected(d.error());
   std::vector<Bignum> keep_alive;
   is_private = d->has_value();
+  int present = 0;  // how many of the CRT members p, q, dp, dq, qi are given
   if (is_private) {
     keep_alive.push_back(bignum_from_bytes(**d));
     OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_D, keep_alive.back().get());
@@ -165,7 +191,6 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
         {"dq", OSSL_PKEY_PARAM_RSA_EXPONENT2},
         {"qi", OSSL_PKEY_PARAM_RSA_COEFFICIENT1},
     }};
-    int present = 0;
     for (const auto& [member, param] : kFactors)
       present += jwk.contains(member) ? 1 : 0;
     if (present != 0 && present != 5) {
@@ -180,7 +205,14 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
       OSSL_PARAM_BLD_push_BN(builder.get(), param, keep_alive.back().get());
     }
   }
-  return pkey_from_params("RSA", builder, is_private, where);
+  auto pkey = pkey_from_params("RSA", builder, is_private, where);
+  if (pkey && is_private && !rsa_private_matches(pkey->get(), present == 5)) {
+    return fail("bad_key", where +
+                               (present == 5 ? ": d, p, q, dp, dq and qi are not a private key"
+                                             : ": \"d\" is not the private key") +
+                               " of (n, e)");
+  }
+  return pkey;
 }
 
 Result<tls::Pkey> ec_from_jwk(const Json& jwk, const std::string& where, bool& is_private) {
@@ -201,6 +233,16 @@ Result<tls::Pkey> ec_from_jwk(const Json& jwk, const std::string& where, bool& i
   if (!d) return tl::unexpected(d.error());
   is_private = d->has_value();
   const std::string point = std::string(1, '\x04') + **x + **y;
+  // OpenSSL refuses such a point without saying why; say it here.
+  const EcGroup group(EC_GROUP_new_by_curve_name(OBJ_sn2nid(std::string(curve->openssl).c_str())));
+  const EcPoint parsed_point(group ? EC_POINT_new(group.get()) : nullptr);
+  if (!parsed_point) return fail("internal", "cannot prepare an OpenSSL EC point");
+  if (EC_POINT_oct2point(group.get(), parsed_point.get(),
+                         reinterpret_cast<const unsigned char*>(point.data()), point.size(),
+                         nullptr) != 1) {
+    return fail("bad_key", where + ": the point (x, y) is not on the curve " + **crv,
+                "an invalid point lets an attacker learn about a private key; fix the JWK");
+  }
   ParamBuilder builder(OSSL_PARAM_BLD_new());
   if (!builder) return fail("internal", "cannot allocate OpenSSL parameters");
   OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve->openssl.data(),

@@ -36,6 +36,9 @@ struct EcdsaSignatureDeleter {
 struct EcGroupDeleter {
   void operator()(EC_GROUP* group) const { EC_GROUP_free(group); }
 };
+struct EcPointDeleter {
+  void operator()(EC_POINT* point) const { EC_POINT_free(point); }
+};
 
 using Bignum = std::unique_ptr<BIGNUM, BignumDeleter>;
 using ParamBuilder = std::unique_ptr<OSSL_PARAM_BLD, ParamBuilderDeleter>;
@@ -45,6 +48,7 @@ using DigestContext = std::unique_ptr<EVP_MD_CTX, DigestContextDeleter>;
 using DecoderContext = std::unique_ptr<OSSL_DECODER_CTX, DecoderContextDeleter>;
 using EcdsaSignature = std::unique_ptr<ECDSA_SIG, EcdsaSignatureDeleter>;
 using EcGroup = std::unique_ptr<EC_GROUP, EcGroupDeleter>;
+using EcPoint = std::unique_ptr<EC_POINT, EcPointDeleter>;
 
 // An unsigned big-endian number as a BIGNUM.
 inline Bignum bignum_from_bytes(std::string_view bytes) {

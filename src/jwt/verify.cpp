@@ -163,6 +163,11 @@ void check_key_and_signature(Verification& result, const Token& token, Algorithm
     failed(result, "key_type", "key_type_mismatch", *mismatch);
     return;
   }
+  if (key.use == "enc") {
+    failed(result, "key_type", "key_type_mismatch",
+           "the key is for encryption (its JWK \"use\" is \"enc\"), not for signatures");
+    return;
+  }
   if (!key.alg.empty() && key.alg != name) {
     failed(result, "key_type", "alg_not_allowed",
            "the key is declared for " + util::quote(key.alg) + " (its JWK \"alg\"), not " + name);
@@ -340,7 +345,9 @@ Verification verify_token(std::string_view text, const KeySet& keys, const Verif
   const auto algorithm = check_algorithm(result, decoded, options);
   check_crit(result, decoded);
   const bool header_ok = result.reason.empty();
-  if (algorithm && header_ok && !keys.keys.empty()) {
+  if (keys.keys.empty()) {
+    failed(result, "kid", "unknown_kid", "no key was given to verify the token with");
+  } else if (algorithm && header_ok) {
     if (const Key* key = choose_key(result, decoded, *algorithm, keys)) {
       check_key_and_signature(result, decoded, *algorithm, *key);
     }

@@ -8,7 +8,11 @@
 namespace reqscope::util {
 
 std::string rfc3339(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  return rfc3339(static_cast<std::int64_t>(std::chrono::system_clock::to_time_t(time)));
+}
+
+std::string rfc3339(std::int64_t unix_seconds) {
+  const auto seconds = static_cast<std::time_t>(unix_seconds);
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,

@@ -10,6 +10,9 @@ namespace reqscope::util {
 
 // RFC 3339 UTC with second precision, e.g. "2026-11-23T12:52:27Z".
 std::string rfc3339(std::chrono::system_clock::time_point time);
+// The same for whole Unix seconds, which reach past the year 2262 where a
+// nanosecond system_clock::time_point overflows.
+std::string rfc3339(std::int64_t unix_seconds);
 
 // RFC 3339 UTC with millisecond precision, e.g. "2026-11-23T12:52:27.042Z".
 std::string rfc3339_ms(std::chrono::system_clock::time_point time);
