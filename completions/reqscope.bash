@@ -16,7 +16,7 @@ _reqscope()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     fi
 
-    local commands="trace dns tls lab demo"
+    local commands="trace dns tls jwt lab demo"
     local global_opts="--json --color --explain --timeout -v --verbose
         --show-secrets -h --help"
     local top_opts="--version"
@@ -31,6 +31,14 @@ _reqscope()
         --versions --warn-days"
     local lab_opts="--port --bind --https --cert --key --dns"
     local demo_opts=""
+    local jwt_commands="decode verify sign"
+    local jwt_decode_opts="--now"
+    local jwt_verify_opts="--key --jwks --secret --secret-file --secret-env
+        --alg --iss --aud --sub --now --leeway --require"
+    local jwt_sign_opts="--alg --key --secret --secret-file --secret-env --kid
+        --claim --claims --exp --nbf --iss --aud --sub --now"
+    local jwt_algs="HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512
+        ES256 ES384 ES512 EdDSA"
 
     # Find the command, skipping global options and their values.
     local command="" i word skip=""
@@ -42,12 +50,31 @@ _reqscope()
         fi
         case $word in
             --color | --timeout) skip=1 ;;
-            trace | dns | tls | lab | demo)
+            trace | dns | tls | jwt | lab | demo)
                 command=$word
                 break
                 ;;
         esac
     done
+    # jwt has subcommands: find which, after it, skipping global options too.
+    local subcommand=""
+    if [[ $command == jwt ]]; then
+        skip=""
+        for ((i++; i < cword; i++)); do
+            word=${words[i]}
+            if [[ -n $skip ]]; then
+                skip=""
+                continue
+            fi
+            case $word in
+                --color | --timeout) skip=1 ;;
+                decode | verify | sign)
+                    subcommand=$word
+                    break
+                    ;;
+            esac
+        done
+    fi
 
     # Without bash-completion, '=' splits words: "--color=al" arrives as
     # "--color" "=" "al".
@@ -63,7 +90,7 @@ _reqscope()
             COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
             return
             ;;
-        --cacert | --cert | --key)
+        --cacert | --cert | --key | --secret-file | --claims)
             if declare -F _filedir >/dev/null 2>&1; then
                 _filedir
             else
@@ -86,6 +113,45 @@ _reqscope()
                 fi
             done < <(compgen -f -- "$path")
             [[ -z $path || $path == - ]] && COMPREPLY+=("@- ")
+            return
+            ;;
+        --jwks)
+            # A JWKS file, or the issuer's URL: offer the schemes once an h
+            # is typed.
+            if [[ $cur == h* ]]; then
+                compopt -o nospace 2>/dev/null
+                COMPREPLY=($(compgen -W "http:// https://" -- "$cur"))
+                [[ ${#COMPREPLY[@]} -gt 0 ]] && return
+            fi
+            if declare -F _filedir >/dev/null 2>&1; then
+                _filedir
+            else
+                compopt -o filenames 2>/dev/null
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            return
+            ;;
+        --alg)
+            # verify takes a comma-separated list: complete the last name.
+            local done_part=""
+            [[ $cur == *,* ]] && done_part=${cur%,*},
+            COMPREPLY=($(compgen -P "$done_part" -W "$jwt_algs" -- "${cur##*,}"))
+            return
+            ;;
+        --secret-env)
+            COMPREPLY=($(compgen -e -- "$cur"))
+            return
+            ;;
+        --require)
+            COMPREPLY=($(compgen -W "exp nbf iat iss aud sub jti" -- "$cur"))
+            return
+            ;;
+        --exp | --nbf)
+            COMPREPLY=($(compgen -W "30s 5m 15m 1h" -- "$cur"))
+            return
+            ;;
+        --leeway)
+            COMPREPLY=($(compgen -W "30 60 2m" -- "$cur"))
             return
             ;;
         -X | --request)
@@ -116,7 +182,7 @@ _reqscope()
         -H | --header | --max-redirs | --resolve | --connect-to | \
             --dns-server | --dns-root | --expect-status | --max-total-ms | --max-ttfb-ms | \
             --repeat | --port | -s | --server | -x | --reverse | --root | \
-            --warn-days)
+            --warn-days | --secret | --kid | --claim | --iss | --aud | --sub | --now)
             return
             ;;
     esac
@@ -126,6 +192,14 @@ _reqscope()
         trace) opts="$trace_opts $global_opts" ;;
         dns) opts="$dns_opts $global_opts" ;;
         tls) opts="$tls_opts $global_opts" ;;
+        jwt)
+            case $subcommand in
+                decode) opts="$jwt_decode_opts $global_opts" ;;
+                verify) opts="$jwt_verify_opts $global_opts" ;;
+                sign) opts="$jwt_sign_opts $global_opts" ;;
+                *) opts="$global_opts" ;;
+            esac
+            ;;
         lab) opts="$lab_opts $global_opts" ;;
         demo) opts="$demo_opts $global_opts" ;;
         *) opts="$global_opts $top_opts" ;;
@@ -137,6 +211,11 @@ _reqscope()
     fi
     if [[ -z $command ]]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+        return
+    fi
+    if [[ $command == jwt ]]; then
+        # The subcommand; after decode or verify, the TOKEN is typed or -.
+        [[ -z $subcommand ]] && COMPREPLY=($(compgen -W "$jwt_commands" -- "$cur"))
         return
     fi
     if [[ $command == dns || $command == tls ]]; then

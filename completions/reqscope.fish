@@ -4,7 +4,7 @@
 # `reqscope <command> --help'; a test checks them. The comment before each
 # line gives the option's spelling as --help prints it.
 
-set -l commands trace dns tls lab demo
+set -l commands trace dns tls jwt lab demo
 
 # Completes a request body: @FILE, or @- for stdin.
 function __reqscope_data
@@ -26,9 +26,11 @@ complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a tls -d "Inspect a server's TLS: chain, expiry, versions"
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a jwt -d 'Decode, verify and sign JSON Web Tokens'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
-    -a demo -d 'A guided tour of the lab, offline: traces, TLS, a DNS walk'
+    -a demo -d 'A guided tour of the lab, offline: traces, TLS, a DNS walk, a JWT'
 
 # Global options, before or after the command
 # --json
@@ -167,6 +169,104 @@ complete -c reqscope -n $tls -l versions \
 # --warn-days N
 complete -c reqscope -n $tls -l warn-days -x \
     -d 'Fail if a certificate expires within N days (default 14)'
+
+# reqscope jwt decode|verify|sign
+set -l jwt_commands decode verify sign
+set -l jwt_algs HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA
+complete -c reqscope \
+    -n "__fish_seen_subcommand_from jwt; and not __fish_seen_subcommand_from $jwt_commands" \
+    -a decode -d "Show a token's header and claims (no checks)"
+complete -c reqscope \
+    -n "__fish_seen_subcommand_from jwt; and not __fish_seen_subcommand_from $jwt_commands" \
+    -a verify -d "Check a token's signature and claims"
+complete -c reqscope \
+    -n "__fish_seen_subcommand_from jwt; and not __fish_seen_subcommand_from $jwt_commands" \
+    -a sign -d 'Make a signed test token; prints only the token'
+set -l jwt_decode "__fish_seen_subcommand_from jwt; and __fish_seen_subcommand_from decode"
+set -l jwt_verify "__fish_seen_subcommand_from jwt; and __fish_seen_subcommand_from verify"
+set -l jwt_sign "__fish_seen_subcommand_from jwt; and __fish_seen_subcommand_from sign"
+set -l jwt_keyed "__fish_seen_subcommand_from jwt; and __fish_seen_subcommand_from verify sign"
+
+# Completes a verify --alg value: a comma-separated list of algorithms.
+function __reqscope_jwt_algs
+    set -l token (commandline -ct)
+    set -l done (string match -r -- '^(?:--alg=)?(.*,)' $token)[2]
+    for alg in HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA
+        printf '%s%s\n' "$done" $alg
+    end
+end
+
+# jwt decode
+# --now TIME
+complete -c reqscope -n $jwt_decode -l now -x \
+    -d 'Describe times as of TIME (Unix or RFC 3339)'
+# jwt verify and sign: the key sources
+# --key FILE
+complete -c reqscope -n $jwt_verify -l key -r -F \
+    -d 'Key file: PEM key or certificate, JWK or JWKS'
+complete -c reqscope -n $jwt_sign -l key -r -F \
+    -d 'Private key file: PEM, JWK or JWKS (with --kid)'
+# --jwks FILE|URL
+complete -c reqscope -n $jwt_verify -l jwks -r -F \
+    -d "The issuer's JWKS: a file or an http(s) URL"
+# --secret S
+complete -c reqscope -n $jwt_keyed -l secret -x \
+    -d 'HMAC secret (visible to ps; prefer the next two)'
+# --secret-file FILE
+complete -c reqscope -n $jwt_keyed -l secret-file -r -F \
+    -d 'HMAC secret from FILE (a final newline dropped)'
+# --secret-env VAR
+complete -c reqscope -n $jwt_keyed -l secret-env -x -a '(set --names --export)' \
+    -d 'Read the HMAC secret from an environment variable'
+# jwt verify
+# --alg ALG
+complete -c reqscope -n $jwt_verify -l alg -x -a '(__reqscope_jwt_algs)' \
+    -d 'Allow only this algorithm; repeat for several'
+# --iss ISSUER
+complete -c reqscope -n $jwt_verify -l iss -x -d 'Require this issuer (iss)'
+# --aud AUDIENCE
+complete -c reqscope -n $jwt_verify -l aud -x \
+    -d 'Require aud to include this; repeatable'
+# --sub SUBJECT
+complete -c reqscope -n $jwt_verify -l sub -x -d 'Require this subject (sub)'
+# --now TIME
+complete -c reqscope -n $jwt_verify -l now -x \
+    -d 'Check times as of TIME: Unix seconds or RFC 3339'
+# --leeway SECONDS
+complete -c reqscope -n $jwt_verify -l leeway -x -a '30 60 2m' \
+    -d 'Allow this much clock skew for exp/nbf/iat (0)'
+# --require CLAIM
+complete -c reqscope -n $jwt_verify -l require -x -a 'exp nbf iat iss aud sub jti' \
+    -d 'Fail unless the token has this claim'
+# jwt sign
+# --alg ALG
+complete -c reqscope -n $jwt_sign -l alg -x -a "$jwt_algs" \
+    -d 'The algorithm: HS256 ... EdDSA'
+# --kid KID
+complete -c reqscope -n $jwt_sign -l kid -x \
+    -d "The header's kid (default: the JWK's kid)"
+# --claim NAME=VALUE
+complete -c reqscope -n $jwt_sign -l claim -x \
+    -d 'A claim NAME=VALUE (JSON, else a string); repeat'
+# --claims FILE
+complete -c reqscope -n $jwt_sign -l claims -r -F \
+    -d 'Start from the JSON object of claims in FILE'
+# --exp DURATION
+complete -c reqscope -n $jwt_sign -l exp -x -a '30s 5m 15m 1h' \
+    -d 'Expire this long from now (15m, 1h)'
+# --nbf DURATION
+complete -c reqscope -n $jwt_sign -l nbf -x -a '30s 5m' \
+    -d 'Not valid until this long from now'
+# --iss ISSUER
+complete -c reqscope -n $jwt_sign -l iss -x -d 'The issuer claim (iss)'
+# --aud AUDIENCE
+complete -c reqscope -n $jwt_sign -l aud -x \
+    -d 'The audience claim (aud); repeat for an array'
+# --sub SUBJECT
+complete -c reqscope -n $jwt_sign -l sub -x -d 'The subject claim (sub)'
+# --now TIME
+complete -c reqscope -n $jwt_sign -l now -x \
+    -d 'Sign as of TIME (Unix seconds or RFC 3339)'
 
 # reqscope lab
 set -l lab "__fish_seen_subcommand_from lab"
