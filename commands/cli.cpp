@@ -87,7 +87,12 @@ Result<std::string> read_input_file(const std::string& path, std::size_t max_byt
     read_from(std::cin);
   } else {
     std::error_code error;
-    if (path.empty() || !std::filesystem::is_regular_file(path, error)) {
+    // Regular files, and the pipes of <(command) (/dev/fd/N); a named pipe
+    // elsewhere could block forever with no writer.
+    const bool descriptor =
+        path.starts_with("/dev/fd/") || path.starts_with("/proc/self/fd/") || path == "/dev/stdin";
+    if (path.empty() || !(std::filesystem::is_regular_file(path, error) ||
+                          (descriptor && std::filesystem::exists(path, error)))) {
       return fail("bad_file", option + ": " + util::quote(path) + " is not a readable file",
                   "check the path");
     }

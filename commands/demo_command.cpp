@@ -20,6 +20,7 @@
 #include "reqscope/tls/findings.hpp"
 #include "reqscope/tls/inspect.hpp"
 #include "reqscope/util/base64.hpp"
+#include "reqscope/util/text.hpp"
 
 namespace reqscope::cli {
 
@@ -32,6 +33,9 @@ struct DemoStep {
   bool follow = false;
   bool insecure = false;
 };
+
+// Where the JWT step gets its token from the lab.
+constexpr const char* kDemoTokenPath = "/jwt/token?alg=RS256&ttl=300&sub=demo-user";
 
 // What the JWT step found: the lab's token verified against its JWKS, and a
 // copy whose payload was changed after signing.
@@ -51,8 +55,7 @@ std::string tampered_copy(const jwt::Token& token) {
 
 JwtStep run_jwt_step(const std::string& base, std::chrono::nanoseconds timeout) {
   JwtStep step;
-  auto reply = jwt::fetch_document(base + "/jwt/token?alg=RS256&ttl=300&sub=demo-user", timeout,
-                                   "the token");
+  auto reply = jwt::fetch_document(base + kDemoTokenPath, timeout, "the token");
   if (!reply) {
     step.error = reply.error();
     return step;
@@ -67,7 +70,7 @@ JwtStep run_jwt_step(const std::string& base, std::chrono::nanoseconds timeout) 
     step.error = jwks.error();
     return step;
   }
-  auto keys = jwt::load_keys(*jwks, "--jwks " + base + "/jwt/jwks.json");
+  auto keys = jwt::load_keys(*jwks, "--jwks " + util::quote(base + "/jwt/jwks.json"));
   if (!keys) {
     step.error = keys.error();
     return step;
@@ -211,9 +214,10 @@ int run_demo(const GlobalOptions& global) {
       jwt_step.genuine && jwt_step.genuine->valid && jwt_step.tampered && !jwt_step.tampered->valid;
   if (!failed && jwt_step.error) failed = exit_code_for(jwt_step.error->kind);
   if (!failed && !jwt_ok) failed = ExitCode::check_failed;
-  const auto jwt_command = "reqscope jwt verify \"$(curl -s " + base +
-                           "/jwt/token | jq -r .access_token)\" --jwks " + base +
-                           "/jwt/jwks.json --iss reqscope-lab --aud reqscope-lab --explain";
+  const auto jwt_command = "reqscope jwt verify \"$(curl -s '" + base + kDemoTokenPath +
+                           "' | jq -r .access_token)\" --jwks " + base +
+                           "/jwt/jwks.json --iss reqscope-lab --aud reqscope-lab" +
+                           (default_timeout ? "" : " --timeout " + global.timeout) + " --explain";
   const std::string jwt_title = "A JSON Web Token, genuine and forged";
   if (global.json) {
     render::Json result;

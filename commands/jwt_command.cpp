@@ -10,6 +10,7 @@
 #include "reqscope/render/jwt_human.hpp"
 #include "reqscope/render/jwt_json.hpp"
 #include "reqscope/util/duration.hpp"
+#include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
 #include "reqscope/util/time_format.hpp"
 
@@ -73,7 +74,9 @@ Result<std::string> read_token(const std::string& argument) {
     if (!read) return tl::unexpected(read.error());
     text = std::move(*read);
   }
-  return std::string(util::trim(text));
+  const auto trimmed = util::trim(text);
+  if (trimmed.empty()) return fail("usage", "missing TOKEN: stdin was empty", "pipe the token in");
+  return std::string(trimmed);
 }
 
 Result<std::string> secret_from(const KeyArgs& args) {
@@ -111,15 +114,14 @@ Result<jwt::KeySet> load_key_set(const KeyArgs& args, const GlobalOptions& globa
   const int given = (args.key_file.empty() ? 0 : 1) + (args.jwks.empty() ? 0 : 1) +
                     (args.secret_given ? 1 : 0) + (args.secret_file.empty() ? 0 : 1) +
                     (args.secret_env.empty() ? 0 : 1);
-  if (given == 0) {
-    return fail(
-        "usage", "jwt " + command + " needs a key",
-        "give --key FILE, --jwks FILE|URL, --secret S, --secret-file F or --secret-env VAR");
-  }
+  const std::string sources = command == "verify"
+                                  ? "--key FILE, --jwks FILE|URL, --secret S, --secret-file F or "
+                                    "--secret-env VAR"
+                                  : "--key FILE, --secret S, --secret-file F or --secret-env VAR";
+  if (given == 0) return fail("usage", "jwt " + command + " needs a key", "give " + sources);
   if (given > 1) {
-    return fail("bad_option",
-                "give one key source: --key, --jwks, --secret, --secret-file or "
-                "--secret-env");
+    return fail("bad_option", "give one key source, not " + std::to_string(given),
+                "one of " + sources);
   }
   if (args.secret_given || !args.secret_file.empty() || !args.secret_env.empty()) {
     auto secret = secret_from(args);
@@ -146,19 +148,17 @@ Result<jwt::KeySet> load_key_set(const KeyArgs& args, const GlobalOptions& globa
     text = std::move(*bytes);
     name = option + " " + util::quote(path);
   }
-  auto set = jwt::load_keys(text, name);
-  if (!set) {
-    // A URL that served something other than keys is the server's fault, not the user's input.
-    if (remote) return fail("http_protocol", set.error().message, set.error().hint);
-    return set;
+  jwt::LoadOptions options;
+  options.purpose = command == "sign" ? jwt::KeyPurpose::sign : jwt::KeyPurpose::verify;
+  options.published = remote;
+  auto set = jwt::load_keys(text, name, options);
+  if (set && !args.jwks.empty() && !set->is_set) {
+    set = fail("bad_key", name + " is a single key, not a JWKS ({\"keys\": [...]})",
+               remote ? "check the URL: the issuer's openid-configuration names its jwks_uri"
+                      : "give it with --key instead");
   }
-  if (!args.jwks.empty() && !set->is_set) {
-    return fail("bad_key", name + " is a single key, not a JWKS ({\"keys\": [...]})",
-                "give it with --key instead");
-  }
-  for (const auto& skipped : set->skipped) {
-    if (!global.json) std::fprintf(stderr, "reqscope jwt: skipped %s\n", skipped.c_str());
-  }
+  // A URL that serves something other than a JWKS is a protocol failure, like a 404.
+  if (!set && remote) return fail("http_protocol", set.error().message, set.error().hint);
   return set;
 }
 
@@ -192,6 +192,9 @@ Result<double> leeway_of(const std::string& text) {
 }
 
 int run_decode(const JwtArgs& args, const GlobalOptions& global) {
+  // Checked even where nothing touches the network, as every command does.
+  if (auto timeout = timeout_of(global); !timeout)
+    return report_error(global, "jwt", timeout.error());
   auto text = read_token(args.token);
   if (!text) return report_error(global, "jwt", text.error());
   auto now = now_of(args.now);
@@ -213,6 +216,8 @@ int run_decode(const JwtArgs& args, const GlobalOptions& global) {
 }
 
 int run_verify(const JwtArgs& args, const GlobalOptions& global) {
+  if (auto timeout = timeout_of(global); !timeout)
+    return report_error(global, "jwt", timeout.error());
   auto text = read_token(args.token);
   if (!text) return report_error(global, "jwt", text.error());
   jwt::VerifyOptions options;
@@ -243,6 +248,26 @@ int run_verify(const JwtArgs& args, const GlobalOptions& global) {
         verification, {style_for(global), global.verbose, global.show_secrets, global.explain}));
   }
   return static_cast<int>(verification.valid ? ExitCode::ok : ExitCode::check_failed);
+}
+
+// The longest --exp or --nbf: ten years, in days.
+constexpr long kMaxOffsetDays = 3650;
+
+// A --exp or --nbf offset from now: a duration (15m, 1h; at most a day) or a
+// number of days (30d), so long-lived test tokens can be made too.
+Result<std::int64_t> offset_seconds(const std::string& text, const std::string& option) {
+  if (text.size() > 1 && text.back() == 'd') {
+    auto days = util::parse_integer(std::string_view(text).substr(0, text.size() - 1), 0,
+                                    kMaxOffsetDays, option + " days");
+    if (!days) return tl::unexpected(days.error());
+    return static_cast<std::int64_t>(*days) * 86400;
+  }
+  auto offset = util::parse_duration(text);
+  if (!offset) {
+    return fail("bad_option", option + ": " + offset.error().message,
+                "give the time from now: 30s, 15m, 1h, or days as 30d");
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(*offset).count();
 }
 
 // The claims of `jwt sign`: --claims FILE, then each --claim, then the named
@@ -278,8 +303,8 @@ Result<jwt::Json> claims_of(const JwtArgs& args, double now) {
     const auto value_text = claim.substr(equals + 1);
     // A value that reads as JSON (a number, true, an array, a quoted string) is
     // that JSON value; anything else is a string.
-    auto parsed = jwt::parse_object("{\"v\":" + value_text + "}", "--claim");
-    auto result = set_once(name, parsed ? (*parsed)["v"] : jwt::Json(value_text));
+    auto parsed = jwt::parse_value(value_text, "--claim");
+    auto result = set_once(name, parsed ? *parsed : jwt::Json(value_text));
     if (!result) return tl::unexpected(result.error());
   }
   if (args.issuer_given) {
@@ -299,14 +324,9 @@ Result<jwt::Json> claims_of(const JwtArgs& args, double now) {
                                                                 {"exp", &args.exp}};
   for (const auto& [name, text] : offsets) {
     if (text->empty()) continue;
-    auto offset = util::parse_duration(*text);
-    if (!offset) {
-      return fail("bad_option",
-                  "--" + std::string(name) + " " + util::quote(*text) + " is not a duration",
-                  "give the time from now: 15m, 1h, 30s");
-    }
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(*offset).count();
-    if (auto result = set_once(name, whole_now + seconds); !result) {
+    auto seconds = offset_seconds(*text, "--" + std::string(name));
+    if (!seconds) return tl::unexpected(seconds.error());
+    if (auto result = set_once(name, whole_now + *seconds); !result) {
       return tl::unexpected(result.error());
     }
   }
@@ -314,9 +334,13 @@ Result<jwt::Json> claims_of(const JwtArgs& args, double now) {
 }
 
 int run_sign(const JwtArgs& args, const GlobalOptions& global) {
+  if (auto timeout = timeout_of(global); !timeout)
+    return report_error(global, "jwt", timeout.error());
   if (args.algorithms.size() != 1) {
-    return report_error(global, "jwt",
-                        {"usage", "jwt sign needs one --alg", "e.g. --alg RS256 or --alg HS256"});
+    return report_error(
+        global, "jwt",
+        {"usage", args.algorithms.empty() ? "jwt sign needs --alg" : "jwt sign takes one --alg",
+         "e.g. --alg RS256 or --alg HS256"});
   }
   auto algorithms = algorithms_of(args.algorithms);
   if (!algorithms) return report_error(global, "jwt", algorithms.error());
@@ -345,13 +369,8 @@ int run_sign(const JwtArgs& args, const GlobalOptions& global) {
     }
   }
   const std::string kid = args.kid.empty() ? key->kid : args.kid;
-  if (key->family == jwt::KeyFamily::hmac &&
-      static_cast<int>(key->secret.size()) < jwt::digest_bytes(algorithm)) {
-    std::fprintf(stderr,
-                 "reqscope jwt: warning: the secret is %zu bytes; %s needs at least %d "
-                 "(RFC 7518 §3.2)\n",
-                 key->secret.size(), std::string(jwt::algorithm_name(algorithm)).c_str(),
-                 jwt::digest_bytes(algorithm));
+  for (const auto& warning : jwt::key_warnings(algorithm, *key)) {
+    std::fprintf(stderr, "reqscope jwt: warning: %s\n", warning.message.c_str());
   }
   auto token = jwt::sign_token(algorithm, *key, kid, *claims);
   if (!token) return report_error(global, "jwt", token.error());
@@ -416,7 +435,17 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto args = std::make_shared<JwtArgs>();
   auto* jwt = app.add_subcommand("jwt", "Decode, verify and sign JSON Web Tokens");
   jwt->footer(kGlobalFooter);
-  jwt->require_subcommand(1);
+  jwt->require_subcommand(0, 1);
+  // `reqscope jwt` alone is a usage error naming the subcommands; a misspelt
+  // one is reported by CLI11 as an unexpected argument, naming it.
+  jwt->callback([jwt, &global, &runner] {
+    if (!jwt->get_subcommands().empty()) return;
+    runner = [&global] {
+      return report_error(
+          global, "jwt",
+          {"usage", "jwt needs a subcommand", "use reqscope jwt decode, verify or sign"});
+    };
+  });
 
   auto* decode = jwt->add_subcommand("decode", "Show a token's header and claims (no checks)");
   decode->footer(kGlobalFooter);

@@ -22,7 +22,7 @@ std::string utc_of(double seconds) {
 std::string relative_of(const std::string& name, double value, double now) {
   const double delta = value - now;
   if (std::fabs(delta) < 1) {
-    if (name == "exp") return "expires now";
+    if (name == "exp") return delta > 0 ? "expires now" : "expired just now";
     return name == "nbf" ? "valid from now" : "issued just now";
   }
   const auto span = util::approximate_span(delta);
@@ -32,15 +32,35 @@ std::string relative_of(const std::string& name, double value, double now) {
 }
 
 // Claim names that suggest a secret travels in a token anyone can read.
-constexpr std::array<std::string_view, 12> kSensitiveNames = {
-    "password",    "passwd", "pwd",         "secret",  "ssn",    "credit_card",
-    "card_number", "cvv",    "private_key", "api_key", "apikey", "access_key",
+// Long names match anywhere in the claim's name; short ones only as a whole
+// word, so "classname" is not taken for "ssn".
+constexpr std::array<std::string_view, 9> kSensitiveParts = {
+    "password", "passwd",      "secret",     "credit_card", "card_number",
+    "apikey",   "private_key", "access_key", "api_key",
 };
+constexpr std::array<std::string_view, 3> kSensitiveWords = {"pwd", "ssn", "cvv"};
+
+// "clientSecret", "client-secret" and "Client.Secret" all become "client_secret".
+std::string snake_case(std::string_view name) {
+  std::string out;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool upper = c >= 'A' && c <= 'Z';
+    if (upper && i > 0 && name[i - 1] >= 'a' && name[i - 1] <= 'z') out += '_';
+    out += c == '-' || c == '.' || c == ' ' ? '_' : c;
+  }
+  return util::to_lower(out);
+}
 
 bool looks_sensitive(std::string_view name) {
-  const auto lower = util::to_lower(name);
-  for (const auto sensitive : kSensitiveNames) {
-    if (lower.find(sensitive) != std::string::npos) return true;
+  const auto words = snake_case(name);
+  for (const auto part : kSensitiveParts) {
+    if (words.find(part) != std::string::npos) return true;
+  }
+  for (const auto word : util::split(words, '_')) {
+    for (const auto sensitive : kSensitiveWords) {
+      if (word == sensitive) return true;
+    }
   }
   return false;
 }

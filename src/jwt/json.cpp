@@ -37,8 +37,15 @@ int nesting_depth(std::string_view text) {
 
 }  // namespace
 
-Result<Json> parse_object(std::string_view text, std::string_view what) {
+Result<Json> parse_value(std::string_view text, std::string_view what) {
   const std::string subject(what);
+  if (text.starts_with("\xEF\xBB\xBF")) {
+    return fail("malformed", subject + " starts with a byte-order mark, which JSON forbids");
+  }
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return fail("malformed", subject + " has a NUL byte at offset " + std::to_string(nul) +
+                                 "; some parsers stop reading there, so a verifier must refuse it");
+  }
   if (nesting_depth(text) > kMaxJsonDepth) {
     return fail("malformed",
                 subject + " nests JSON deeper than " + std::to_string(kMaxJsonDepth) + " levels");
@@ -80,9 +87,14 @@ Result<Json> parse_object(std::string_view text, std::string_view what) {
                 subject + " has the member " + util::quote(duplicate) + " twice; " +
                     "parsers disagree on which one counts, so a verifier must refuse it");
   }
-  if (!value.is_object()) {
-    return fail("malformed",
-                subject + " is JSON " + std::string(value.type_name()) + ", not an object");
+  return value;
+}
+
+Result<Json> parse_object(std::string_view text, std::string_view what) {
+  auto value = parse_value(text, what);
+  if (value && !value->is_object()) {
+    return fail("malformed", std::string(what) + " is JSON " + std::string(value->type_name()) +
+                                 ", not an object");
   }
   return value;
 }

@@ -74,7 +74,9 @@ Result<std::string> fetch_document(const std::string& url, std::chrono::nanoseco
   CURL* handle = easy.get();
   curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
   curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  // Keys fetched over https must not arrive over http after a redirect.
+  curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR,
+                   parsed->is_https() ? "https" : "http,https");
   curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS,

@@ -5,6 +5,7 @@
 
 #include <array>
 
+#include "curves.hpp"
 #include "key_detail.hpp"
 #include "openssl_handles.hpp"
 #include "reqscope/util/base64.hpp"
@@ -13,32 +14,6 @@
 namespace reqscope::jwt {
 
 namespace {
-
-struct Curve {
-  std::string_view jose;     // RFC 7518 §6.2.1.1
-  std::string_view openssl;  // OpenSSL's group name
-  int field_bytes;
-};
-
-constexpr std::array<Curve, 3> kCurves = {{
-    {"P-256", "prime256v1", 32},
-    {"P-384", "secp384r1", 48},
-    {"P-521", "secp521r1", 66},
-}};
-
-const Curve* curve_by_jose(std::string_view name) {
-  for (const auto& curve : kCurves) {
-    if (curve.jose == name) return &curve;
-  }
-  return nullptr;
-}
-
-const Curve* curve_by_openssl(std::string_view name) {
-  for (const auto& curve : kCurves) {
-    if (curve.openssl == name) return &curve;
-  }
-  return nullptr;
-}
 
 // The largest RSA modulus accepted: bigger keys only make verification slow.
 constexpr int kMaxRsaBits = 16384;
@@ -53,18 +28,18 @@ std::string group_name(const EVP_PKEY* pkey) {
   return std::string(name.data(), length);
 }
 
-std::string bignum_bytes(const BIGNUM* number, int width) {
-  std::string bytes(static_cast<std::size_t>(width > 0 ? width : BN_num_bytes(number)), '\0');
-  BN_bn2binpad(number, reinterpret_cast<unsigned char*>(bytes.data()),
-               static_cast<int>(bytes.size()));
-  return bytes;
-}
-
-std::string bignum_param(const EVP_PKEY* pkey, const char* name, int width) {
+// A number parameter of the key, big-endian, padded to `width` bytes when not
+// 0; nullopt when OpenSSL cannot give it.
+std::optional<std::string> bignum_param(const EVP_PKEY* pkey, const char* name, int width) {
   BIGNUM* raw = nullptr;
-  if (EVP_PKEY_get_bn_param(pkey, name, &raw) != 1) return {};
+  if (EVP_PKEY_get_bn_param(pkey, name, &raw) != 1) return std::nullopt;
   const Bignum number(raw);
-  return bignum_bytes(number.get(), width);
+  std::string bytes(static_cast<std::size_t>(width > 0 ? width : BN_num_bytes(number.get())), '\0');
+  if (BN_bn2binpad(number.get(), reinterpret_cast<unsigned char*>(bytes.data()),
+                   static_cast<int>(bytes.size())) < 0) {
+    return std::nullopt;
+  }
+  return bytes;
 }
 
 // A JWK member that must be a string; nullopt when absent.
@@ -107,8 +82,9 @@ Result<std::optional<std::string>> bytes_member(const Json& jwk, const char* mem
   return bytes;
 }
 
-Result<tls::Pkey> pkey_from_params(const char* type, ParamBuilder& builder, bool is_private,
-                                   const std::string& where) {
+Result<tls::Pkey> pkey_from_params(const char* type, ParamBuilder& builder, bool pushed,
+                                   bool is_private, const std::string& where) {
+  if (!pushed) return fail("internal", "cannot build the OpenSSL " + std::string(type) + " key");
   const Params params(OSSL_PARAM_BLD_to_param(builder.get()));
   const PkeyContext context(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
   if (!params || !context || EVP_PKEY_fromdata_init(context.get()) != 1) {
@@ -147,7 +123,10 @@ bool rsa_private_matches(EVP_PKEY* pkey, bool has_factors) {
          EVP_PKEY_verify(verify.get(), bytes, size, kDigest.data(), kDigest.size()) == 1;
 }
 
-Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& is_private) {
+// Each *_from_jwk reads the private half only when `read_private`, and says in
+// `is_private` whether it did.
+Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool read_private,
+                               bool& is_private) {
   auto n = bytes_member(jwk, "n", where, true);
   if (!n) return tl::unexpected(n.error());
   auto e = bytes_member(jwk, "e", where, true);
@@ -157,6 +136,7 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
   }
   const Bignum modulus = bignum_from_bytes(**n);
   const Bignum exponent = bignum_from_bytes(**e);
+  if (!modulus || !exponent) return fail("internal", "cannot allocate OpenSSL numbers");
   if (BN_num_bits(modulus.get()) > kMaxRsaBits) {
     return fail("bad_key", where + ": the RSA modulus has " +
                                std::to_string(BN_num_bits(modulus.get())) + " bits, more than " +
@@ -174,16 +154,19 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
   }
   ParamBuilder builder(OSSL_PARAM_BLD_new());
   if (!builder) return fail("internal", "cannot allocate OpenSSL parameters");
-  OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get());
-  OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get());
-  auto d = bytes_member(jwk, "d", where, false);
+  bool pushed = OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) == 1 &&
+                OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()) == 1;
+  auto d = read_private ? bytes_member(jwk, "d", where, false) : std::optional<std::string>();
   if (!d) return tl::unexpected(d.error());
+  // OSSL_PARAM_BLD keeps pointers to the numbers until OSSL_PARAM_BLD_to_param().
   std::vector<Bignum> keep_alive;
   is_private = d->has_value();
   int present = 0;  // how many of the CRT members p, q, dp, dq, qi are given
   if (is_private) {
     keep_alive.push_back(bignum_from_bytes(**d));
-    OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_D, keep_alive.back().get());
+    pushed =
+        pushed && keep_alive.back() &&
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_D, keep_alive.back().get()) == 1;
     static constexpr std::array<std::pair<const char*, const char*>, 5> kFactors = {{
         {"p", OSSL_PKEY_PARAM_RSA_FACTOR1},
         {"q", OSSL_PKEY_PARAM_RSA_FACTOR2},
@@ -202,10 +185,11 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
       auto value = bytes_member(jwk, member, where, true);
       if (!value) return tl::unexpected(value.error());
       keep_alive.push_back(bignum_from_bytes(**value));
-      OSSL_PARAM_BLD_push_BN(builder.get(), param, keep_alive.back().get());
+      pushed = pushed && keep_alive.back() &&
+               OSSL_PARAM_BLD_push_BN(builder.get(), param, keep_alive.back().get()) == 1;
     }
   }
-  auto pkey = pkey_from_params("RSA", builder, is_private, where);
+  auto pkey = pkey_from_params("RSA", builder, pushed, is_private, where);
   if (pkey && is_private && !rsa_private_matches(pkey->get(), present == 5)) {
     return fail("bad_key", where +
                                (present == 5 ? ": d, p, q, dp, dq and qi are not a private key"
@@ -215,7 +199,8 @@ Result<tls::Pkey> rsa_from_jwk(const Json& jwk, const std::string& where, bool& 
   return pkey;
 }
 
-Result<tls::Pkey> ec_from_jwk(const Json& jwk, const std::string& where, bool& is_private) {
+Result<tls::Pkey> ec_from_jwk(const Json& jwk, const std::string& where, bool read_private,
+                              bool& is_private) {
   auto crv = string_member(jwk, "crv", where);
   if (!crv) return tl::unexpected(crv.error());
   if (!*crv) return fail("bad_key", where + ": the EC JWK has no \"crv\" member");
@@ -229,7 +214,7 @@ Result<tls::Pkey> ec_from_jwk(const Json& jwk, const std::string& where, bool& i
   if (!x) return tl::unexpected(x.error());
   auto y = bytes_member(jwk, "y", where, true, size);
   if (!y) return tl::unexpected(y.error());
-  auto d = bytes_member(jwk, "d", where, false, size);
+  auto d = read_private ? bytes_member(jwk, "d", where, false, size) : std::optional<std::string>();
   if (!d) return tl::unexpected(d.error());
   is_private = d->has_value();
   const std::string point = std::string(1, '\x04') + **x + **y;
@@ -245,29 +230,29 @@ Result<tls::Pkey> ec_from_jwk(const Json& jwk, const std::string& where, bool& i
   }
   ParamBuilder builder(OSSL_PARAM_BLD_new());
   if (!builder) return fail("internal", "cannot allocate OpenSSL parameters");
-  OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, curve->openssl.data(),
-                                  curve->openssl.size());
-  OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                   point.size());
+  bool pushed =
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME,
+                                      curve->openssl.data(), curve->openssl.size()) == 1 &&
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                       point.size()) == 1;
   Bignum private_value;
   if (is_private) {
     private_value = bignum_from_bytes(**d);
-    OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_PRIV_KEY, private_value.get());
+    pushed =
+        pushed && private_value &&
+        OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_PRIV_KEY, private_value.get()) == 1;
   }
-  auto pkey = pkey_from_params("EC", builder, is_private, where);
-  if (!pkey) return pkey;
+  auto pkey = pkey_from_params("EC", builder, pushed, is_private, where);
+  if (!pkey || !is_private) return pkey;
   const PkeyContext check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey->get(), nullptr));
-  if (!check || EVP_PKEY_public_check(check.get()) != 1) {
-    return fail("bad_key", where + ": the point (x, y) is not on the curve " + **crv,
-                "an invalid point lets an attacker learn about a private key; fix the JWK");
-  }
-  if (is_private && EVP_PKEY_pairwise_check(check.get()) != 1) {
+  if (!check || EVP_PKEY_pairwise_check(check.get()) != 1) {
     return fail("bad_key", where + ": \"d\" is not the private key of (x, y)");
   }
   return pkey;
 }
 
-Result<tls::Pkey> okp_from_jwk(const Json& jwk, const std::string& where, bool& is_private) {
+Result<tls::Pkey> okp_from_jwk(const Json& jwk, const std::string& where, bool read_private,
+                               bool& is_private) {
   auto crv = string_member(jwk, "crv", where);
   if (!crv) return tl::unexpected(crv.error());
   if (!*crv) return fail("bad_key", where + ": the OKP JWK has no \"crv\" member");
@@ -287,7 +272,7 @@ Result<tls::Pkey> okp_from_jwk(const Json& jwk, const std::string& where, bool& 
   }
   auto x = bytes_member(jwk, "x", where, true, size);
   if (!x) return tl::unexpected(x.error());
-  auto d = bytes_member(jwk, "d", where, false, size);
+  auto d = read_private ? bytes_member(jwk, "d", where, false, size) : std::optional<std::string>();
   if (!d) return tl::unexpected(d.error());
   is_private = d->has_value();
   const auto* x_bytes = reinterpret_cast<const unsigned char*>((*x)->data());
@@ -343,13 +328,13 @@ Result<Key> key_from_pkey(tls::Pkey pkey, bool is_private, std::string source,
     return fail("bad_key",
                 std::string(where) + ": a " + util::quote(EVP_PKEY_get0_type_name(pkey.get())) +
                     " key cannot sign JWS",
-                "JWS uses RSA, EC (P-256, P-384, P-521) and Ed25519 keys");
+                "JWS uses RSA, EC (P-256, P-384, P-521), Ed25519 and Ed448 keys");
   }
   key.pkey = std::move(pkey);
   return key;
 }
 
-Result<Key> key_from_jwk(const Json& jwk, std::string_view name) {
+Result<Key> key_from_jwk(const Json& jwk, std::string_view name, KeyPurpose purpose) {
   const std::string where(name);
   if (!jwk.is_object()) {
     return fail("bad_key", where + ": a JWK is a JSON object, not " + jwk.type_name());
@@ -363,6 +348,19 @@ Result<Key> key_from_jwk(const Json& jwk, std::string_view name) {
   if (!alg) return tl::unexpected(alg.error());
   auto use = string_member(jwk, "use", where);
   if (!use) return tl::unexpected(use.error());
+  std::vector<std::string> key_ops;
+  if (const auto ops = jwk.find("key_ops"); ops != jwk.end()) {
+    if (!ops->is_array()) {
+      return fail("bad_key", where + ": the JWK member \"key_ops\" is not an array");
+    }
+    for (const auto& op : *ops) {
+      if (!op.is_string()) {
+        return fail("bad_key", where + ": \"key_ops\" lists a JSON " + std::string(op.type_name()) +
+                                   ", not an operation name");
+      }
+      key_ops.push_back(op.get<std::string>());
+    }
+  }
 
   Key key;
   if (**kty == "oct") {
@@ -370,14 +368,15 @@ Result<Key> key_from_jwk(const Json& jwk, std::string_view name) {
     if (!k) return tl::unexpected(k.error());
     key = secret_key(std::move(**k), "JWK");
   } else {
+    const bool read_private = purpose == KeyPurpose::sign;
     bool is_private = false;
     Result<tls::Pkey> pkey = fail("bad_key", "");
     if (**kty == "RSA") {
-      pkey = rsa_from_jwk(jwk, where, is_private);
+      pkey = rsa_from_jwk(jwk, where, read_private, is_private);
     } else if (**kty == "EC") {
-      pkey = ec_from_jwk(jwk, where, is_private);
+      pkey = ec_from_jwk(jwk, where, read_private, is_private);
     } else if (**kty == "OKP") {
-      pkey = okp_from_jwk(jwk, where, is_private);
+      pkey = okp_from_jwk(jwk, where, read_private, is_private);
     } else {
       return fail("bad_key", where + ": the JWK kty " + util::quote(**kty) + " is not supported",
                   "kty is one of oct, RSA, EC, OKP");
@@ -390,10 +389,11 @@ Result<Key> key_from_jwk(const Json& jwk, std::string_view name) {
   key.kid = kid->value_or("");
   key.alg = alg->value_or("");
   key.use = use->value_or("");
+  key.key_ops = std::move(key_ops);
   return key;
 }
 
-Result<KeySet> load_keys(std::string_view text, std::string_view name) {
+Result<KeySet> load_keys(std::string_view text, std::string_view name, const LoadOptions& options) {
   const std::string where(name);
   const auto body = util::trim(text);
   KeySet set;
@@ -408,7 +408,7 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
   auto json = parse_object(body, where);
   if (!json) return fail("bad_key", json.error().message, "give a PEM key, a JWK or a JWKS");
   if (!json->contains("keys")) {
-    auto key = key_from_jwk(*json, name);
+    auto key = key_from_jwk(*json, name, options.purpose);
     if (!key) return tl::unexpected(key.error());
     key->source = "JWK " + where;
     set.keys.push_back(std::move(*key));
@@ -421,10 +421,23 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
   }
   set.is_set = true;
   for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (i == kMaxJwksKeys) {
+      set.skipped.push_back({"", "members after the " + std::to_string(kMaxJwksKeys) +
+                                     "th were not read (of " + std::to_string(keys.size()) + ")"});
+      break;
+    }
     const auto label = where + " key #" + std::to_string(i + 1);
-    auto key = key_from_jwk(keys[i], label);
+    const auto kid = keys[i].is_object() && keys[i].contains("kid") && keys[i]["kid"].is_string()
+                         ? keys[i]["kid"].get<std::string>()
+                         : std::string();
+    auto key = key_from_jwk(keys[i], label, options.purpose);
     if (!key) {
-      set.skipped.push_back(key.error().message);
+      set.skipped.push_back({kid, key.error().message});
+      continue;
+    }
+    if (key->family == KeyFamily::hmac && options.published) {
+      set.skipped.push_back({kid, label + ": a symmetric key published at a URL is known to "
+                                          "everyone, so it proves nothing about who signed"});
       continue;
     }
     key->source = where;
@@ -433,7 +446,7 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name) {
   if (set.keys.empty()) {
     return fail("bad_key",
                 where + " has no usable key" +
-                    (set.skipped.empty() ? "" : " (" + set.skipped.front() + ")"),
+                    (set.skipped.empty() ? "" : " (" + set.skipped.front().reason + ")"),
                 "a JWKS is {\"keys\": [JWK, ...]}");
   }
   return set;
@@ -484,40 +497,45 @@ std::string describe_key(const Key& key) {
   return {};
 }
 
-Json public_jwk(const Key& key) {
+Result<Json> public_jwk(const Key& key) {
   Json jwk = Json::object();
   jwk["kty"] = std::string(key_type(key));
   if (!key.kid.empty()) jwk["kid"] = key.kid;
   if (!key.alg.empty()) jwk["alg"] = key.alg;
   if (!key.use.empty()) jwk["use"] = key.use;
+  const auto put = [&](const char* member, std::optional<std::string> bytes) {
+    if (!bytes) return false;
+    jwk[member] = util::base64url_encode(*bytes);
+    return true;
+  };
+  bool ok = true;
   switch (key.family) {
     case KeyFamily::hmac:
-      break;
+      return fail("bad_key", "a secret has no public half to publish");
     case KeyFamily::rsa:
-      jwk["n"] = util::base64url_encode(bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_RSA_N, 0));
-      jwk["e"] = util::base64url_encode(bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_RSA_E, 0));
+      ok = put("n", bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_RSA_N, 0)) &&
+           put("e", bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_RSA_E, 0));
       break;
     case KeyFamily::ec: {
       const Curve* curve = curve_by_jose(key.curve);
       const int width = curve != nullptr ? curve->field_bytes : 0;
       jwk["crv"] = key.curve;
-      jwk["x"] =
-          util::base64url_encode(bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_EC_PUB_X, width));
-      jwk["y"] =
-          util::base64url_encode(bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_EC_PUB_Y, width));
+      ok = put("x", bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_EC_PUB_X, width)) &&
+           put("y", bignum_param(key.pkey.get(), OSSL_PKEY_PARAM_EC_PUB_Y, width));
       break;
     }
     case KeyFamily::okp: {
       std::string raw(64, '\0');
       std::size_t size = raw.size();
-      EVP_PKEY_get_raw_public_key(key.pkey.get(), reinterpret_cast<unsigned char*>(raw.data()),
-                                  &size);
+      ok = EVP_PKEY_get_raw_public_key(key.pkey.get(), reinterpret_cast<unsigned char*>(raw.data()),
+                                       &size) == 1;
       raw.resize(size);
       jwk["crv"] = key.curve;
-      jwk["x"] = util::base64url_encode(raw);
+      ok = ok && put("x", raw);
       break;
     }
   }
+  if (!ok) return fail("internal", "OpenSSL could not export the " + describe_key(key));
   return jwk;
 }
 

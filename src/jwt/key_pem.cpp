@@ -90,6 +90,10 @@ Result<tls::Pkey> certificate_key(std::string_view block) {
 Result<Key> key_from_pem(std::string_view text, std::string_view name) {
   const std::string where(name);
   const auto blocks = pem_blocks(text);
+  if (blocks.empty() && text.find("-----BEGIN") != std::string_view::npos) {
+    return fail("bad_key", where + " has a -----BEGIN line that is not complete",
+                "a PEM block starts with a line like -----BEGIN PUBLIC KEY-----");
+  }
   if (blocks.empty()) {
     return fail("bad_key", where + " is neither PEM (no -----BEGIN line) nor a JSON JWK",
                 "give a PEM key or certificate, a JWK or a JWKS");

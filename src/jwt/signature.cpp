@@ -5,8 +5,12 @@
 #include <openssl/obj_mac.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
+
+#include "curves.hpp"
 #include "openssl_handles.hpp"
 #include "reqscope/util/base64.hpp"
+#include "reqscope/util/text.hpp"
 
 namespace reqscope::jwt {
 
@@ -16,16 +20,10 @@ const unsigned char* bytes_of(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
 }
 
-int curve_nid(std::string_view curve) {
-  if (curve == "P-256") return NID_X9_62_prime256v1;
-  if (curve == "P-384") return NID_secp384r1;
-  return NID_secp521r1;
-}
-
-int field_bytes(std::string_view curve) {
-  if (curve == "P-256") return 32;
-  if (curve == "P-384") return 48;
-  return 66;
+// The coordinate size of the key's curve; key_mismatch() has checked it is one of kCurves.
+int field_bytes(const Key& key) {
+  const Curve* curve = curve_by_jose(key.curve);
+  return curve != nullptr ? curve->field_bytes : 0;
 }
 
 bool is_pss(Algorithm algorithm) {
@@ -72,7 +70,7 @@ bool init_digest(EVP_MD_CTX* context, Algorithm algorithm, const Key& key, bool 
 SignatureCheck ecdsa_der(Algorithm algorithm, const Key& key, std::string_view signature,
                          std::string& der) {
   const auto name = std::string(algorithm_name(algorithm));
-  const auto half = static_cast<std::size_t>(field_bytes(key.curve));
+  const auto half = static_cast<std::size_t>(field_bytes(key));
   if (signature.size() != 2 * half) {
     const bool looks_der = !signature.empty() && signature.front() == '\x30';
     return {false, name + " signatures are " + std::to_string(2 * half) +
@@ -81,7 +79,7 @@ SignatureCheck ecdsa_der(Algorithm algorithm, const Key& key, std::string_view s
   }
   Bignum r = bignum_from_bytes(signature.substr(0, half));
   Bignum s = bignum_from_bytes(signature.substr(half));
-  const EcGroup group(EC_GROUP_new_by_curve_name(curve_nid(key.curve)));
+  const EcGroup group(EC_GROUP_new_by_curve_name(curve_by_jose(key.curve)->nid));
   if (!r || !s || !group) return {false, "OpenSSL could not read the signature"};
   const BIGNUM* order = EC_GROUP_get0_order(group.get());
   for (const auto& [label, value] : {std::pair{"r", r.get()}, std::pair{"s", s.get()}}) {
@@ -114,7 +112,7 @@ Result<std::string> ecdsa_raw(const Key& key, std::string_view der) {
   const auto* data = bytes_of(der);
   const EcdsaSignature parsed(d2i_ECDSA_SIG(nullptr, &data, static_cast<long>(der.size())));
   if (!parsed) return fail("internal", "OpenSSL produced an unreadable ECDSA signature");
-  const int half = field_bytes(key.curve);
+  const int half = field_bytes(key);
   std::string raw(static_cast<std::size_t>(2 * half), '\0');
   auto* out = reinterpret_cast<unsigned char*>(raw.data());
   if (BN_bn2binpad(ECDSA_SIG_get0_r(parsed.get()), out, half) != half ||
@@ -140,7 +138,7 @@ std::optional<std::string> key_mismatch(Algorithm algorithm, const Key& key) {
                                : needed == KeyFamily::rsa ? "an RSA key"
                                : needed == KeyFamily::ec  ? "an EC key"
                                                           : "an Ed25519 or Ed448 key";
-    std::string why = name + " needs " + wanted + ", but the key is a " + describe_key(key);
+    std::string why = name + " needs " + wanted + ", but the key is the " + describe_key(key);
     if (needed == KeyFamily::hmac) {
       why += "; treating a public key as an HMAC secret is the key-confusion attack";
     }
@@ -152,6 +150,27 @@ std::optional<std::string> key_mismatch(Algorithm algorithm, const Key& key) {
   }
   if (needed == KeyFamily::rsa && key.pss_only && !is_pss(algorithm)) {
     return name + " uses PKCS#1 v1.5 padding, but the key is restricted to RSA-PSS";
+  }
+  return std::nullopt;
+}
+
+std::optional<KeyRefusal> refuse_key(Algorithm algorithm, const Key& key, KeyPurpose purpose) {
+  if (auto mismatch = key_mismatch(algorithm, key))
+    return KeyRefusal{"key_type_mismatch", *mismatch};
+  if (key.use == "enc") {
+    return KeyRefusal{"key_type_mismatch",
+                      "the key is for encryption (its JWK \"use\" is \"enc\"), not signatures"};
+  }
+  const std::string operation = purpose == KeyPurpose::sign ? "sign" : "verify";
+  if (!key.key_ops.empty() &&
+      std::find(key.key_ops.begin(), key.key_ops.end(), operation) == key.key_ops.end()) {
+    return KeyRefusal{"key_type_mismatch",
+                      "the key's JWK \"key_ops\" do not include \"" + operation + "\""};
+  }
+  const auto name = algorithm_name(algorithm);
+  if (!key.alg.empty() && key.alg != name) {
+    return KeyRefusal{"alg_not_allowed", "the key is declared for " + util::quote(key.alg) +
+                                             " (its JWK \"alg\"), not " + std::string(name)};
   }
   return std::nullopt;
 }
@@ -195,16 +214,22 @@ SignatureCheck verify_signature(Algorithm algorithm, const Key& key, std::string
   }
   if (EVP_DigestVerify(context.get(), bytes_of(checked), checked.size(), bytes_of(signing_input),
                        signing_input.size()) != 1) {
-    return {false,
-            "the signature does not match: the token was changed or signed with another "
-            "key"};
+    std::string detail =
+        "the signature does not match: the token was changed or signed with another key";
+    if (is_pss(algorithm)) {
+      detail += " (or with another PSS salt length: " + name +
+                " needs one as long as the hash, RFC 7518 §3.5)";
+    }
+    return {false, detail};
   }
   return {true, verified};
 }
 
 Result<std::string> create_signature(Algorithm algorithm, const Key& key,
                                      std::string_view signing_input) {
-  if (auto mismatch = key_mismatch(algorithm, key)) return fail("bad_key", *mismatch);
+  if (auto refusal = refuse_key(algorithm, key, KeyPurpose::sign)) {
+    return fail("bad_key", refusal->detail);
+  }
   const auto name = std::string(algorithm_name(algorithm));
   if (key.family == KeyFamily::hmac) {
     auto mac = hmac(algorithm, key, signing_input);

@@ -84,9 +84,7 @@ void check_crit(Verification& result, const Token& token) {
 }
 
 bool usable_for(const Key& key, Algorithm algorithm) {
-  if (key.use == "enc") return false;
-  if (!key.alg.empty() && key.alg != algorithm_name(algorithm)) return false;
-  return !key_mismatch(algorithm, key);
+  return !refuse_key(algorithm, key, KeyPurpose::verify);
 }
 
 std::string kids_of(const KeySet& keys) {
@@ -96,10 +94,11 @@ std::string kids_of(const KeySet& keys) {
   return util::join(kids, ", ");
 }
 
-// The key to verify with: the only key given, or the JWKS key named by kid,
-// or, without a kid, the one JWKS key that fits the algorithm.
-const Key* choose_key(Verification& result, const Token& token, Algorithm algorithm,
-                      const KeySet& keys) {
+// The keys to try: the only key given; the JWKS keys named by kid (those that
+// fit the algorithm, or else the first, so its refusal can be told); or,
+// without a kid, the one JWKS key that fits the algorithm.
+std::vector<const Key*> choose_keys(Verification& result, const Token& token, Algorithm algorithm,
+                                    const KeySet& keys) {
   const auto kid_member = token.header.find("kid");
   std::optional<std::string> kid;
   if (kid_member != token.header.end()) {
@@ -107,7 +106,7 @@ const Key* choose_key(Verification& result, const Token& token, Algorithm algori
       failed(result, "kid", "malformed",
              "the header's \"kid\" is JSON " + std::string(kid_member->type_name()) +
                  ", not a string");
-      return nullptr;
+      return {};
     }
     kid = kid_member->get<std::string>();
   }
@@ -118,22 +117,31 @@ const Key* choose_key(Verification& result, const Token& token, Algorithm algori
                                                      " but the key given is kid " +
                                                      util::quote(key.kid)});
     }
-    return &key;
+    return {&key};
   }
   if (kid) {
-    const Key* named = nullptr;
+    std::vector<const Key*> named;
+    std::vector<const Key*> fitting;
     for (const auto& key : keys.keys) {
       if (key.kid != *kid) continue;
-      if (named == nullptr || usable_for(key, algorithm)) named = &key;
+      named.push_back(&key);
+      if (usable_for(key, algorithm)) fitting.push_back(&key);
     }
-    if (named == nullptr) {
-      failed(result, "kid", "unknown_kid",
-             "the JWKS has no key with kid " + util::quote(*kid) + " (it has " + kids_of(keys) +
-                 "); the key may have been rotated out, or the token is from another issuer");
-      return nullptr;
+    if (named.empty()) {
+      std::string why = "the JWKS has no key with kid " + util::quote(*kid);
+      const auto skipped = std::find_if(keys.skipped.begin(), keys.skipped.end(),
+                                        [&](const SkippedKey& entry) { return entry.kid == *kid; });
+      if (skipped != keys.skipped.end()) {
+        why += " that reqscope can use: " + skipped->reason;
+      } else {
+        why += " (it has " + kids_of(keys) +
+               "); the key may have been rotated out, or the token is from another issuer";
+      }
+      failed(result, "kid", "unknown_kid", why);
+      return {};
     }
     pass(result, "kid", "the JWKS has kid " + util::quote(*kid));
-    return named;
+    return fitting.empty() ? std::vector<const Key*>{named.front()} : fitting;
   }
   std::vector<const Key*> candidates;
   for (const auto& key : keys.keys) {
@@ -143,54 +151,56 @@ const Key* choose_key(Verification& result, const Token& token, Algorithm algori
   if (candidates.empty()) {
     failed(result, "kid", "key_type_mismatch",
            "the token names no kid, and no key in the JWKS fits " + name);
-    return nullptr;
+    return {};
   }
   if (candidates.size() > 1) {
     failed(result, "kid", "unknown_kid",
            "the token names no kid, and " + std::to_string(candidates.size()) +
                " keys in the JWKS fit " + name + "; a verifier cannot choose between them");
-    return nullptr;
+    return {};
   }
   pass(result, "kid", "the token names no kid; the JWKS has one key that fits " + name);
-  return candidates.front();
+  return candidates;
 }
 
-void check_key_and_signature(Verification& result, const Token& token, Algorithm algorithm,
-                             const Key& key) {
-  const auto name = std::string(algorithm_name(algorithm));
+void use_key(Verification& result, const Key& key, const std::string& name) {
   result.key = KeyUsed{key.kid, std::string(key_type(key)), name, describe_key(key), key.source};
-  if (auto mismatch = key_mismatch(algorithm, key)) {
-    failed(result, "key_type", "key_type_mismatch", *mismatch);
+}
+
+// Checks the signature with each candidate (a JWKS may hold several keys
+// under one kid during a rotation); the first that verifies wins.
+void check_key_and_signature(Verification& result, const Token& token, Algorithm algorithm,
+                             const std::vector<const Key*>& candidates) {
+  const auto name = std::string(algorithm_name(algorithm));
+  const Key& first = *candidates.front();
+  use_key(result, first, name);
+  if (auto refusal = refuse_key(algorithm, first, KeyPurpose::verify)) {
+    failed(result, "key_type", refusal->reason, refusal->detail);
     return;
   }
-  if (key.use == "enc") {
-    failed(result, "key_type", "key_type_mismatch",
-           "the key is for encryption (its JWK \"use\" is \"enc\"), not for signatures");
-    return;
+  pass(result, "key_type", "the " + describe_key(first) + " fits " + name);
+  result.signature_checked = true;
+  std::optional<SignatureCheck> first_failure;
+  for (const Key* key : candidates) {
+    auto check = verify_signature(algorithm, *key, token.signing_input(), token.signature);
+    if (check.ok) {
+      use_key(result, *key, name);
+      for (auto& warning : key_warnings(algorithm, *key))
+        result.warnings.push_back(std::move(warning));
+      pass(result, "signature", check.detail);
+      result.signature_verified = true;
+      return;
+    }
+    if (!first_failure) first_failure = std::move(check);
   }
-  if (!key.alg.empty() && key.alg != name) {
-    failed(result, "key_type", "alg_not_allowed",
-           "the key is declared for " + util::quote(key.alg) + " (its JWK \"alg\"), not " + name);
-    return;
+  for (auto& warning : key_warnings(algorithm, first))
+    result.warnings.push_back(std::move(warning));
+  std::string detail = first_failure->detail;
+  if (candidates.size() > 1) {
+    detail +=
+        " (nor with the other " + std::to_string(candidates.size() - 1) + " keys of that kid)";
   }
-  pass(result, "key_type", "the " + describe_key(key) + " fits " + name);
-  if (key.family == KeyFamily::rsa && key.bits < 2048) {
-    result.warnings.push_back({"weak_key", "the RSA key has " + std::to_string(key.bits) +
-                                               " bits; RFC 7518 §3.3 requires at least 2048"});
-  }
-  if (key.family == KeyFamily::hmac &&
-      static_cast<int>(key.secret.size()) < digest_bytes(algorithm)) {
-    result.warnings.push_back(
-        {"short_secret", "the secret is " + std::to_string(key.secret.size()) + " bytes; " + name +
-                             " needs at least " + std::to_string(digest_bytes(algorithm)) +
-                             " (RFC 7518 §3.2), and a short secret can be brute-forced offline"});
-  }
-  const auto check = verify_signature(algorithm, key, token.signing_input(), token.signature);
-  if (check.ok) {
-    pass(result, "signature", check.detail);
-  } else {
-    failed(result, "signature", "signature", check.detail);
-  }
+  failed(result, "signature", "signature", detail);
 }
 
 std::string when(const std::string& name, double value, double now) {
@@ -327,6 +337,23 @@ void check_required(Verification& result, const Token& token, const VerifyOption
 
 }  // namespace
 
+std::vector<Warning> key_warnings(Algorithm algorithm, const Key& key) {
+  std::vector<Warning> warnings;
+  if (key.family == KeyFamily::rsa && key.bits < 2048) {
+    warnings.push_back({"weak_key", "the RSA key has " + std::to_string(key.bits) +
+                                        " bits; RFC 7518 §3.3 requires at least 2048"});
+  }
+  if (key.family == KeyFamily::hmac &&
+      static_cast<int>(key.secret.size()) < digest_bytes(algorithm)) {
+    warnings.push_back(
+        {"short_secret", "the secret is " + std::to_string(key.secret.size()) + " bytes; " +
+                             std::string(algorithm_name(algorithm)) + " needs at least " +
+                             std::to_string(digest_bytes(algorithm)) +
+                             " (RFC 7518 §3.2), and a short secret can be brute-forced offline"});
+  }
+  return warnings;
+}
+
 Verification verify_token(std::string_view text, const KeySet& keys, const VerifyOptions& options) {
   Verification result;
   auto token = decode_token(text);
@@ -341,6 +368,8 @@ Verification verify_token(std::string_view text, const KeySet& keys, const Verif
   for (auto& warning : token_warnings(decoded, options.now)) {
     if (warning.id != "alg_none") result.warnings.push_back(std::move(warning));
   }
+  for (const auto& skipped : keys.skipped)
+    result.warnings.push_back({"key_skipped", "a JWKS member was skipped: " + skipped.reason});
 
   const auto algorithm = check_algorithm(result, decoded, options);
   check_crit(result, decoded);
@@ -348,8 +377,9 @@ Verification verify_token(std::string_view text, const KeySet& keys, const Verif
   if (keys.keys.empty()) {
     failed(result, "kid", "unknown_kid", "no key was given to verify the token with");
   } else if (algorithm && header_ok) {
-    if (const Key* key = choose_key(result, decoded, *algorithm, keys)) {
-      check_key_and_signature(result, decoded, *algorithm, *key);
+    if (const auto candidates = choose_keys(result, decoded, *algorithm, keys);
+        !candidates.empty()) {
+      check_key_and_signature(result, decoded, *algorithm, candidates);
     }
   }
   check_times(result, decoded, options);
@@ -357,7 +387,9 @@ Verification verify_token(std::string_view text, const KeySet& keys, const Verif
   check_audience(result, decoded, options);
   check_string_claim(result, decoded, "sub", options.subject, "bad_subject");
   check_required(result, decoded, options);
-  result.valid = result.reason.empty();
+  // Valid needs a verified signature as well as no failure: a path that
+  // skipped the signature by mistake must not pass.
+  result.valid = result.reason.empty() && result.signature_verified;
   return result;
 }
 

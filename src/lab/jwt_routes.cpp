@@ -71,8 +71,11 @@ void JwtRoutes::add_to(httplib::Server& server) {
     const auto* lab_keys = keys();
     if (!lab_keys->error.empty()) return json_reply(res, 500, {{"error", lab_keys->error}});
     jwt::Json keys = jwt::Json::array();
-    for (const auto& key : lab_keys->set.keys)
-      keys.push_back(jwt::public_jwk(key));
+    for (const auto& key : lab_keys->set.keys) {
+      auto jwk = jwt::public_jwk(key);
+      if (!jwk) return json_reply(res, 500, {{"error", jwk.error().message}});
+      keys.push_back(std::move(*jwk));
+    }
     res.set_header("Cache-Control", "public, max-age=300");
     json_reply(res, 200, {{"keys", keys}});
   });

@@ -121,10 +121,7 @@ std::string render_jwt_verify(const jwt::Verification& verification, const Human
     out += util::wrap(check.detail + reason, kColumns, label,
                       std::string(style.unicode ? 15 : 18, ' '));
   }
-  bool signature_checked = false;
-  for (const auto& check : verification.checks)
-    signature_checked = signature_checked || check.name == "signature";
-  if (!signature_checked && token != nullptr) {
+  if (!verification.signature_checked && token != nullptr) {
     out += "  " + style.yellow("signature not checked") + ": an earlier check failed\n";
   }
   if (verification.key) {

@@ -367,3 +367,22 @@ TEST_CASE("bad jwt options, keys and files exit 2 naming the value", "[jwt][usag
       {{"jwt", "decode", "a.b"}, "2 segments"},
   });
 }
+
+TEST_CASE("jwt sign reads --claim values as JSON only when the whole value is JSON", "[jwt]") {
+  const auto token = sign("HS256", {"--claim", "n=42", "--claim", "tags=[\"a\",\"b\"]", "--claim",
+                                    "a=1,\"b\":2", "--claim", "name=alice", "--exp", "30d"});
+  const auto decoded = run_reqscope({"jwt", "decode", token, "--json"});
+  REQUIRE(decoded.exit_code == 0);
+  const auto claims = Json::parse(decoded.out)["claims"];
+  CHECK(claims["n"] == 42);
+  CHECK(claims["tags"] == Json::array({"a", "b"}));
+  CHECK(claims["a"] == "1,\"b\":2");
+  CHECK_FALSE(claims.contains("b"));
+  CHECK(claims["name"] == "alice");
+  CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 30 * 86400);
+
+  const auto empty = run_command({REQSCOPE_BINARY, "jwt", "verify", "-", "--secret", "s"},
+                                 std::chrono::seconds(20), {}, "\n");
+  CHECK(empty.exit_code == 2);
+  CHECK(empty.err.find("stdin was empty") != std::string::npos);
+}

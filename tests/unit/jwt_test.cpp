@@ -37,6 +37,11 @@ using jwt::Json;
 
 namespace {
 
+// The public JWK of a key the test made, which always exports.
+Json jwk_of(const jwt::Key& key) {
+  return jwt::public_jwk(key).value();
+}
+
 // The test's clock: 2023-11-14T22:13:20Z.
 constexpr std::int64_t kNow = 1'700'000'000;
 
@@ -332,9 +337,10 @@ Json vector_jwk(std::string_view name) {
   return parse(vector_named(name).jwk);
 }
 
-// key_from_jwk() refuses `jwk` with a message containing `part`.
+// key_from_jwk() refuses `jwk`, read for signing so the private half is
+// checked too, with a message containing `part`.
 void require_bad_jwk(const Json& jwk, std::string_view part) {
-  const auto key = jwt::key_from_jwk(jwk, "the JWK");
+  const auto key = jwt::key_from_jwk(jwk, "the JWK", jwt::KeyPurpose::sign);
   INFO(jwk.dump());
   REQUIRE_FALSE(key);
   INFO(key.error().message);
@@ -752,7 +758,13 @@ TEST_CASE(
     CHECK_FALSE(keys.is_set);
     const jwt::Key& key = keys.keys.front();
     CHECK(jwt::describe_key(key) == jwt::describe_key(*from_jwk));
-    CHECK(key.has_private);
+    // Loaded to verify, an asymmetric JWK gives only its public half; to sign,
+    // the private one too. A secret is always whole.
+    const bool secret = key.family == jwt::KeyFamily::hmac;
+    CHECK(key.has_private == secret);
+    const auto signing = jwt::load_keys(vector.jwk, vector.name, {jwt::KeyPurpose::sign, false});
+    REQUIRE(signing);
+    CHECK(signing->keys.front().has_private);
     CHECK_FALSE(jwt::key_mismatch(*algorithm, key));
 
     const auto segments = util::split(vector.token, '.');
@@ -784,7 +796,7 @@ TEST_CASE(
     }
 
     if (key.family == jwt::KeyFamily::hmac) continue;
-    const auto published = jwt::public_jwk(key);
+    const auto published = jwk_of(key);
     CHECK_FALSE(published.contains("d"));
     CHECK_FALSE(published.contains("p"));
     auto reimported = jwt::key_from_jwk(published, "the public JWK");
@@ -848,7 +860,7 @@ TEST_CASE("jwt: every algorithm signs with a private key and verifies with every
           INFO(verdict.reason << ": " << verdict.reason_detail);
           CHECK(verdict.valid);
         }
-        const auto public_jwk = jwt::public_jwk(private_key);
+        const auto public_jwk = jwk_of(private_key);
         CHECK(jwt::verify_token(token, load(public_jwk.dump()), at_now()).valid);
         auto tampered_claims = claims;
         tampered_claims["sub"] = "mallory";
@@ -903,7 +915,7 @@ TEST_CASE("jwt::generate_key makes private keys of each kind that sign and verif
     CHECK(key->has_private);
     CHECK(key->curve == kind);
     const auto token = sign(algorithm, *key, fresh_claims());
-    CHECK(jwt::verify_token(token, load(jwt::public_jwk(*key).dump()), at_now()).valid);
+    CHECK(jwt::verify_token(token, load(jwk_of(*key).dump()), at_now()).valid);
   }
   const auto unknown = jwt::generate_key("DSA");
   REQUIRE_FALSE(unknown);
@@ -1170,9 +1182,9 @@ TEST_CASE("jwt::load_keys reads a JWKS, skipping the keys it cannot use", "[jwt]
   CHECK(keys.keys.front().curve == "P-256");
   CHECK(keys.keys.front().source == "the test key");
   REQUIRE(keys.skipped.size() == 2);
-  CHECK(contains(keys.skipped[0], "key #1"));
-  CHECK(contains(keys.skipped[0], "P-256K"));
-  CHECK(contains(keys.skipped[1], "key #3"));
+  CHECK(contains(keys.skipped[0].reason, "key #1"));
+  CHECK(contains(keys.skipped[0].reason, "P-256K"));
+  CHECK(contains(keys.skipped[1].reason, "key #3"));
 
   require_bad_keys(R"({"keys":{"kty":"oct","k":"c2VjcmV0"}})", "\"keys\" is JSON object");
   require_bad_keys(R"({"keys":"none"})", "not an array");
@@ -1294,13 +1306,12 @@ TEST_CASE("jwt::verify_token: an HMAC token signed with the RSA public key is ke
                      [](const jwt::Check& check) { return check.name == "signature"; }));
   // The same with a JWKS holding the RSA key, and with the key as a JWK.
   Json set = Json::object();
-  set["keys"] = Json::array({jwt::public_jwk(rsa_keys.keys.front())});
+  set["keys"] = Json::array({jwk_of(rsa_keys.keys.front())});
   const auto via_jwks = jwt::verify_token(forged, load(set.dump()), at_now());
   CHECK_FALSE(via_jwks.valid);
   CHECK(via_jwks.reason == "key_type_mismatch");
-  require_reason(
-      jwt::verify_token(forged, load(jwt::public_jwk(rsa_keys.keys.front()).dump()), at_now()),
-      "key_type_mismatch", "key_type");
+  require_reason(jwt::verify_token(forged, load(jwk_of(rsa_keys.keys.front()).dump()), at_now()),
+                 "key_type_mismatch", "key_type");
 
   // ES256 needs P-256.
   const auto es256 =
@@ -1324,7 +1335,7 @@ TEST_CASE("jwt::verify_token: an HMAC token signed with the RSA public key is ke
 TEST_CASE("jwt::verify_token: a kid the JWKS lacks, or no kid among several keys, is unknown_kid",
           "[jwt][verify][errors]") {
   const auto signer = load(pkcs8_pem(test_keys().rsa.get()));
-  auto first = jwt::public_jwk(signer.keys.front());
+  auto first = jwk_of(signer.keys.front());
   first["kid"] = "rsa-1";
   auto second = first;
   second["kid"] = "rsa-2";
@@ -1555,12 +1566,12 @@ TEST_CASE("jwt::verify_token: iss, aud and sub must match, and required claims b
 TEST_CASE("jwt::verify_token chooses JWKS keys by kid, never an encryption key", "[jwt][verify]") {
   const auto rsa_signer = load(pkcs8_pem(test_keys().rsa.get()));
   const auto ec_signer = load(pkcs8_pem(test_keys().p256.get()));
-  auto rsa = jwt::public_jwk(rsa_signer.keys.front());
+  auto rsa = jwk_of(rsa_signer.keys.front());
   rsa["kid"] = "rsa-1";
   rsa["use"] = "sig";
-  auto ec = jwt::public_jwk(ec_signer.keys.front());
+  auto ec = jwk_of(ec_signer.keys.front());
   ec["kid"] = "ec-1";
-  auto ed = jwt::public_jwk(load(spki_pem(test_keys().ed25519.get())).keys.front());
+  auto ed = jwk_of(load(spki_pem(test_keys().ed25519.get())).keys.front());
   ed["kid"] = "ed-1";
   Json set = Json::object();
   set["keys"] = Json::array({ec, rsa, ed});
@@ -1768,4 +1779,110 @@ TEST_CASE("the jwt fuzz seed corpus: ok- inputs decode or load, bad- inputs are 
     ++seeds;
   }
   CHECK(seeds >= 10);
+}
+
+TEST_CASE("jwt::parse_value refuses NUL bytes and a byte-order mark, which hide members",
+          "[jwt][json][errors]") {
+  // nlohmann stops at a NUL: without the check the second "sub" would go unseen.
+  const std::string hidden("{\"sub\":\"user\"}\0,\"sub\":\"admin\"}", 31);
+  const auto nul = jwt::parse_object(hidden, "the payload");
+  REQUIRE_FALSE(nul);
+  CHECK(contains(nul.error().message, "NUL byte at offset 14"));
+  const auto bom = jwt::parse_object("\xEF\xBB\xBF{\"alg\":\"HS256\"}", "the header");
+  REQUIRE_FALSE(bom);
+  CHECK(contains(bom.error().message, "byte-order mark"));
+  const auto token = signed_token(Algorithm::hs256, hmac_key(), R"({"alg":"HS256"})", hidden);
+  const auto verdict = jwt::verify_token(token, one_key(hmac_key()), at_now());
+  CHECK_FALSE(verdict.valid);
+  CHECK(verdict.reason == "malformed");
+  CHECK(jwt::parse_value("[1,2]", "a value")->is_array());
+  CHECK_FALSE(jwt::parse_value("1,\"b\":2", "a value"));
+}
+
+TEST_CASE("jwt::load_keys reads only public members to verify, so hostile JWKS stay cheap",
+          "[jwt][keys]") {
+  // A private half that does not match is refused for signing, ignored for verifying.
+  auto jwk = vector_jwk("RFC 7515 A.3 ES256");
+  jwk["d"] = vector_jwk("RFC 7515 A.3 ES256")["x"];
+  CHECK(jwt::key_from_jwk(jwk, "the JWK", jwt::KeyPurpose::verify));
+  require_bad_jwk(jwk, "is not the private key");
+
+  Json many = Json::object();
+  many["keys"] = Json::array();
+  for (std::size_t i = 0; i < jwt::kMaxJwksKeys + 5; ++i)
+    many["keys"].push_back(vector_jwk("RFC 7515 A.3 ES256"));
+  const auto loaded = load(many.dump());
+  CHECK(loaded.keys.size() == jwt::kMaxJwksKeys);
+  REQUIRE(loaded.skipped.size() == 1);
+  CHECK(contains(loaded.skipped.front().reason, "after the 100th"));
+}
+
+TEST_CASE("jwt::load_keys skips symmetric keys in a JWKS published at a URL", "[jwt][keys]") {
+  Json set = Json::object();
+  auto secret = vector_jwk("RFC 7520 4.4 HS256");
+  set["keys"] = Json::array({secret, vector_jwk("RFC 7515 A.3 ES256")});
+  const auto published = jwt::load_keys(set.dump(), "--jwks URL", {jwt::KeyPurpose::verify, true});
+  REQUIRE(published);
+  REQUIRE(published->keys.size() == 1);
+  CHECK(published->keys.front().family == jwt::KeyFamily::ec);
+  REQUIRE(published->skipped.size() == 1);
+  CHECK(published->skipped.front().kid == secret["kid"]);
+  CHECK(contains(published->skipped.front().reason, "known to everyone"));
+  // The token names the skipped key: the verdict says why it was not used.
+  const auto token = sign(Algorithm::hs256, jwt::secret_key("x", "secret"), fresh_claims(),
+                          secret["kid"].get<std::string>());
+  const auto verdict = jwt::verify_token(token, *published, at_now());
+  CHECK(verdict.reason == "unknown_kid");
+  CHECK(contains(verdict.reason_detail, "known to everyone"));
+  CHECK(has_warning(verdict.warnings, "key_skipped"));
+  // From a local file, the same set keeps its secret.
+  CHECK(load(set.dump()).keys.size() == 2);
+}
+
+TEST_CASE("jwt key_ops and use restrict a key for signing and verifying", "[jwt][keys]") {
+  const auto signer = load(pkcs8_pem(test_keys().p256.get()));
+  auto jwk = jwk_of(signer.keys.front());
+  jwk["key_ops"] = Json::array({"encrypt"});
+  const auto token = sign(Algorithm::es256, signer.keys.front(), fresh_claims());
+  const auto verdict = jwt::verify_token(token, load(jwk.dump()), at_now());
+  CHECK(verdict.reason == "key_type_mismatch");
+  CHECK(contains(verdict.reason_detail, "key_ops"));
+  jwk["key_ops"] = Json::array({"verify"});
+  CHECK(jwt::verify_token(token, load(jwk.dump()), at_now()).valid);
+  jwk["key_ops"] = "verify";
+  require_bad_jwk(jwk, "key_ops");
+
+  auto enc = vector_jwk("RFC 7515 A.3 ES256");
+  enc["use"] = "enc";
+  const auto key = jwt::key_from_jwk(enc, "the JWK", jwt::KeyPurpose::sign);
+  REQUIRE(key);
+  const auto signature = jwt::create_signature(Algorithm::es256, *key, "a.b");
+  REQUIRE_FALSE(signature);
+  CHECK(contains(signature.error().message, "encryption"));
+}
+
+TEST_CASE("jwt::verify_token tries every key that shares the token's kid", "[jwt][verify]") {
+  // During a rotation a JWKS can list an old and a new key under one kid.
+  const auto old_signer = load(pkcs8_pem(test_keys().p256.get()));
+  const auto new_key = jwt::generate_key("P-256");
+  REQUIRE(new_key);
+  auto old_jwk = jwk_of(old_signer.keys.front());
+  auto new_jwk = jwk_of(*new_key);
+  old_jwk["kid"] = "shared";
+  new_jwk["kid"] = "shared";
+  Json set = Json::object();
+  set["keys"] = Json::array({new_jwk, old_jwk});
+  const auto jwks = load(set.dump());
+  const auto token = sign(Algorithm::es256, old_signer.keys.front(), fresh_claims(), "shared");
+  const auto verdict = jwt::verify_token(token, jwks, at_now());
+  CHECK(verdict.valid);
+  CHECK(verdict.signature_verified);
+  const auto forged = with_signature(token, std::string(64, '\x01'));
+  const auto refused = jwt::verify_token(forged, jwks, at_now());
+  CHECK(refused.reason == "signature");
+  CHECK(contains(refused.reason_detail, "nor with the other 1 keys"));
+}
+
+TEST_CASE("jwt::load_keys names an incomplete PEM header", "[jwt][keys][errors]") {
+  require_bad_keys("-----BEGIN PUBLIC KEY\nAAAA\n", "not complete");
 }

@@ -16,6 +16,16 @@ namespace reqscope::jwt {
 // attack), an EC key on another curve, an RSA-PSS-only key for RS256.
 std::optional<std::string> key_mismatch(Algorithm algorithm, const Key& key);
 
+// Why a key may not be used for `algorithm` and `purpose`: `reason` is
+// "key_type_mismatch" when key_mismatch() says so, or when the JWK's "use" or
+// "key_ops" reserve the key for something else; "alg_not_allowed" when its
+// JWK "alg" names another algorithm.
+struct KeyRefusal {
+  std::string reason;
+  std::string detail;
+};
+std::optional<KeyRefusal> refuse_key(Algorithm algorithm, const Key& key, KeyPurpose purpose);
+
 struct SignatureCheck {
   bool ok = false;
   std::string detail;
@@ -30,7 +40,8 @@ SignatureCheck verify_signature(Algorithm algorithm, const Key& key, std::string
                                 std::string_view signature);
 
 // Signs `signing_input`; the raw signature bytes (R || S for ECDSA). Errors
-// are kind "bad_key" when the key does not fit or holds no private half.
+// are kind "bad_key" when refuse_key() refuses the key or it holds no
+// private half.
 Result<std::string> create_signature(Algorithm algorithm, const Key& key,
                                      std::string_view signing_input);
 

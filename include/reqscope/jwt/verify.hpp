@@ -54,8 +54,15 @@ struct Verification {
   std::vector<Check> checks;
   std::vector<Warning> warnings;
   std::optional<KeyUsed> key;
+  bool signature_checked = false;   // a "signature" check ran
+  bool signature_verified = false;  // and passed
 };
 
+// What a key is too weak for: weak_key (RSA under 2048 bits), short_secret
+// (an HMAC secret shorter than the hash, RFC 7518 §3.2).
+std::vector<Warning> key_warnings(Algorithm algorithm, const Key& key);
+
+// Skipped JWKS members (KeySet::skipped) become key_skipped warnings.
 Verification verify_token(std::string_view text, const KeySet& keys, const VerifyOptions& options);
 
 }  // namespace reqscope::jwt
