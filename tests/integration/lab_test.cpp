@@ -104,17 +104,18 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   const auto result = run_reqscope({"demo"});
   CHECK(result.exit_code == 0);
   for (const char* step :
-       {"Step 1 of 6", "Step 2 of 6", "Step 3 of 6", "Step 4 of 6", "What the phases mean",
-        "Step 5 of 6: The TLS certificate, up close", "self_signed", "Protocol versions",
-        "What the findings mean", "Step 6 of 6: DNS, from the root", "Walk from the root",
-        "What this walk shows"}) {
+       {"Step 1 of 7", "Step 2 of 7", "Step 3 of 7", "Step 4 of 7", "What the phases mean",
+        "Step 5 of 7: The TLS certificate, up close", "self_signed", "Protocol versions",
+        "What the findings mean", "Step 6 of 7: DNS, from the root", "Walk from the root",
+        "What this walk shows", "Step 7 of 7: A JSON Web Token, genuine and forged", "VALID",
+        "What a JWT is", "INVALID  signature"}) {
     CHECK(result.out.find(step) != std::string::npos);
   }
   const auto json = run_reqscope({"demo", "--json"});
   CHECK(json.exit_code == 0);
   const auto doc = Json::parse(json.out);
   CHECK(doc["schema"] == "reqscope.demo/1");
-  REQUIRE(doc["steps"].size() == 6);
+  REQUIRE(doc["steps"].size() == 7);
   const auto& tls = doc["steps"][4]["tls"];
   CHECK_FALSE(tls.contains("schema"));
   CHECK(tls["ok"] == true);
@@ -123,6 +124,12 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   CHECK(tls["versions"]["TLSv1.3"] == "supported");
   CHECK(doc["steps"][5]["dns"]["answers"][0]["data"] == "127.0.0.1");
   CHECK(doc["steps"][5]["dns"]["steps"].size() == 3);
+  const auto& jwt = doc["steps"][6];
+  CHECK(jwt["jwt"]["valid"] == true);
+  CHECK(jwt["jwt"]["key"]["kid"] == "lab-rsa");
+  CHECK_FALSE(jwt["jwt"].contains("schema"));
+  CHECK(jwt["tampered"]["valid"] == false);
+  CHECK(jwt["tampered"]["reason"] == "signature");
 }
 
 TEST_CASE("lab --dns serves the demo DNS hierarchy", "[lab][dns]") {
