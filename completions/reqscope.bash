@@ -147,7 +147,7 @@ _reqscope()
             return
             ;;
         --exp | --nbf)
-            COMPREPLY=($(compgen -W "30s 5m 15m 1h" -- "$cur"))
+            COMPREPLY=($(compgen -W "30s 5m 15m 1h 30d" -- "$cur"))
             return
             ;;
         --leeway)

@@ -252,10 +252,10 @@ complete -c reqscope -n $jwt_sign -l claim -x \
 complete -c reqscope -n $jwt_sign -l claims -r -F \
     -d 'Start from the JSON object of claims in FILE'
 # --exp DURATION
-complete -c reqscope -n $jwt_sign -l exp -x -a '30s 5m 15m 1h' \
+complete -c reqscope -n $jwt_sign -l exp -x -a '30s 5m 15m 1h 30d' \
     -d 'Expire this long from now (15m, 1h)'
 # --nbf DURATION
-complete -c reqscope -n $jwt_sign -l nbf -x -a '30s 5m' \
+complete -c reqscope -n $jwt_sign -l nbf -x -a '30s 5m 1d' \
     -d 'Not valid until this long from now'
 # --iss ISSUER
 complete -c reqscope -n $jwt_sign -l iss -x -d 'The issuer claim (iss)'
