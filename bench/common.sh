@@ -36,3 +36,39 @@ http {
   uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
 CONF
 }
+
+# time_commands RUNS OUT CMD...: the wall time of each command line (one string
+# each, words quoted as by printf %q), a fresh process per run after 3 warm-up
+# runs, written to OUT in hyperfine's JSON layout ({"results": [{"command",
+# "times"}]}): hyperfine -N when installed, else a python3 loop around
+# fork+exec. Runs under the words of the array timing_prefix (say, taskset -c 1)
+# when it is set, and sets timing_method to say how it timed.
+# shellcheck disable=SC2034  # timing_method is read by the scripts that source this file
+time_commands() {
+  local runs=$1 out=$2
+  shift 2
+  local prefix=("${timing_prefix[@]}")
+  if command -v hyperfine >/dev/null; then
+    timing_method="hyperfine -N, 3 warm-up runs"
+    "${prefix[@]}" hyperfine -N --warmup 3 --runs "$runs" --export-json "$out" "$@" > "$out.log" 2>&1 ||
+      { cat "$out.log" >&2; return 2; }
+    return 0
+  fi
+  timing_method="a python3 loop around fork+exec, 3 warm-up runs (hyperfine not installed)"
+  "${prefix[@]}" python3 - "$runs" 3 "$out" "$@" <<'PY'
+import json, shlex, subprocess, sys, time
+runs, warmup, out, commands = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4:]
+results = []
+for command in commands:
+    argv = shlex.split(command)
+    times = []
+    for i in range(warmup + runs):
+        start = time.perf_counter()
+        subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, check=True)
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    results.append({"command": command, "times": times})
+json.dump({"results": results}, open(out, "w"))
+PY
+}

@@ -172,22 +172,6 @@ def wall(method, results_path, reqscope_path):
     handshake = statistics.median(json.loads(line)["handshake_ms"] for line in open(reqscope_path))
     print(f"  reqscope tls beyond start-up: {rest:.2f} ms p50, of which handshake_ms {handshake:.2f} ms (p50 of part 1)")
 
-def loop(runs, warmup, out, *commands):
-    # The fallback for hyperfine: RUNS wall times per command, hyperfine's JSON layout.
-    import shlex, subprocess, time
-    results = []
-    for command in commands:
-        argv = shlex.split(command)
-        times = []
-        for i in range(int(warmup) + int(runs)):
-            start = time.perf_counter()
-            subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, check=True)
-            if i >= int(warmup):
-                times.append(time.perf_counter() - start)
-        results.append({"command": command, "times": times})
-    json.dump({"results": results}, open(out, "w"))
-
 globals()[sys.argv[1]](*sys.argv[2:])
 PY
 
@@ -215,15 +199,9 @@ python3 "$work/report.py" handshake "$work/curl.txt" "$work/reqscope.jsonl"
 commands=("$(printf '%q ' "${ours[@]}")" "$(printf '%q ' "${s_client[@]}")"
           "$(printf '%q ' "${curl_get[@]}")" "$(printf '%q ' "${ours_versions[@]}")"
           "$(printf '%q ' "$reqscope" --version)")
-if command -v hyperfine >/dev/null; then
-  method="hyperfine -N, 3 warm-up runs"
-  "${client_cpu[@]}" hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/wall.json" "${commands[@]}" \
-    > "$work/hyperfine.log" 2>&1 || { cat "$work/hyperfine.log" >&2; exit 2; }
-else
-  method="a python3 loop around fork+exec, 3 warm-up runs (hyperfine not installed)"
-  "${client_cpu[@]}" python3 "$work/report.py" loop "$runs" 3 "$work/wall.json" "${commands[@]}"
-fi
-python3 "$work/report.py" wall "$method" "$work/wall.json" "$work/reqscope.jsonl"
+timing_prefix=("${client_cpu[@]}")
+time_commands "$runs" "$work/wall.json" "${commands[@]}"
+python3 "$work/report.py" wall "$timing_method" "$work/wall.json" "$work/reqscope.jsonl"
 echo
 echo "Not the same work: openssl s_client and curl make one handshake (curl then sends a GET);"
 echo "reqscope tls by default also waits for the session ticket, makes a second handshake to test"
