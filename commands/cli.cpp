@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -129,13 +130,17 @@ void catch_interrupt(bool enable) {
 }
 
 void print_stdout(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (std::fflush(stdout) != 0 && errno == EPIPE) {
+  const bool written = std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+  if (std::fflush(stdout) == 0 && written) return;
+  if (errno == EPIPE) {
     // The reader is gone (`| head`): end as a process killed by SIGPIPE would,
     // which main() ignores only so that sockets report EPIPE instead.
     std::signal(SIGPIPE, SIG_DFL);
     std::raise(SIGPIPE);
   }
+  // A full disk or a closed stdout: a result nobody got must not exit 0.
+  std::fprintf(stderr, "reqscope: cannot write the output: %s\n", std::strerror(errno));
+  std::exit(static_cast<int>(ExitCode::internal));
 }
 
 void print_json(const render::Json& document) {

@@ -59,6 +59,10 @@ Result<double> now_of(const std::string& text) {
     return static_cast<double>(std::stoll(text));
   }
   if (const auto seconds = util::parse_rfc3339(text)) return static_cast<double>(*seconds);
+  if (util::parse_rfc3339(text + "Z")) {
+    return fail("bad_option", "--now " + util::quote(text) + " has no time zone",
+                "add Z for UTC or an offset such as +01:00");
+  }
   return fail("bad_option", "--now " + util::quote(text) + " is not a time",
               "give Unix seconds (1767225600) or RFC 3339 (2026-01-01T00:00:00Z)");
 }
@@ -127,7 +131,11 @@ Result<jwt::KeySet> load_key_set(const KeyArgs& args, const GlobalOptions& globa
     auto secret = secret_from(args);
     if (!secret) return tl::unexpected(secret.error());
     jwt::KeySet set;
-    set.keys.push_back(jwt::secret_key(std::move(*secret), "secret"));
+    const std::string source = args.secret_given ? "--secret"
+                               : !args.secret_file.empty()
+                                   ? "--secret-file " + util::quote(args.secret_file)
+                                   : "--secret-env " + args.secret_env;
+    set.keys.push_back(jwt::secret_key(std::move(*secret), source));
     return set;
   }
   const bool remote = !args.jwks.empty() && jwt::is_jwks_url(args.jwks);
@@ -143,6 +151,10 @@ Result<jwt::KeySet> load_key_set(const KeyArgs& args, const GlobalOptions& globa
   } else {
     const auto& path = args.key_file.empty() ? args.jwks : args.key_file;
     const auto option = args.key_file.empty() ? std::string("--jwks") : std::string("--key");
+    if (jwt::is_jwks_url(path)) {
+      return fail("bad_option", "--key " + util::quote(path) + " is a URL; --key reads a file",
+                  "fetch a JWKS with --jwks URL");
+    }
     auto bytes = read_input_file(path, kMaxKeyFileBytes, "1 MiB", option);
     if (!bytes) return tl::unexpected(bytes.error());
     text = std::move(*bytes);
@@ -172,6 +184,12 @@ Result<std::vector<jwt::Algorithm>> algorithms_of(const std::vector<std::string>
       }
       const auto algorithm = jwt::parse_algorithm(name);
       if (!algorithm) {
+        for (const auto known : jwt::all_algorithms()) {
+          if (util::iequals(jwt::algorithm_name(known), name)) {
+            return fail("bad_option", "--alg " + util::quote(name) + " is not a JWS algorithm",
+                        "names are case-sensitive: " + std::string(jwt::algorithm_name(known)));
+          }
+        }
         return fail("bad_option", "--alg " + util::quote(name) + " is not a JWS algorithm",
                     "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 "
                     "EdDSA (case matters)");
@@ -185,8 +203,8 @@ Result<std::vector<jwt::Algorithm>> algorithms_of(const std::vector<std::string>
 Result<double> leeway_of(const std::string& text) {
   auto leeway = util::parse_duration(text);
   if (!leeway) {
-    return fail("bad_option", "--leeway " + util::quote(text) + " is not a duration",
-                "give seconds (60) or a duration (2m)");
+    return fail("bad_option", "--leeway: " + leeway.error().message,
+                "give seconds (60) or a duration (2m), at most 24h");
   }
   return std::chrono::duration<double>(*leeway).count();
 }
@@ -201,9 +219,11 @@ int run_decode(const JwtArgs& args, const GlobalOptions& global) {
   if (!now) return report_error(global, "jwt", now.error());
   auto token = jwt::decode_token(*text);
   if (!token) {
-    return report_error(global, "jwt",
-                        {"bad_token", "cannot decode the token: " + token.error().message,
-                         "copy the whole token, or pipe it to reqscope jwt decode -"});
+    return report_error(
+        global, "jwt",
+        {"bad_token", "cannot decode the token: " + token.error().message,
+         token.error().hint.empty() ? "a JWT is header.payload.signature in base64url"
+                                    : token.error().hint});
   }
   const auto decoded = jwt::describe_token(std::move(*token), *now);
   if (global.json) {
@@ -216,6 +236,17 @@ int run_decode(const JwtArgs& args, const GlobalOptions& global) {
 }
 
 int run_verify(const JwtArgs& args, const GlobalOptions& global) {
+  for (const auto& [option, value] :
+       {std::pair{"--key", &args.key.key_file}, std::pair{"--jwks", &args.key.jwks},
+        std::pair{"--secret-file", &args.key.secret_file}}) {
+    if (args.token == "-" && *value == "-") {
+      return report_error(
+          global, "jwt",
+          {"bad_option",
+           "the token and " + std::string(option) + " cannot both come from stdin (-)",
+           "give one of them as a file or <(command)"});
+    }
+  }
   if (auto timeout = timeout_of(global); !timeout)
     return report_error(global, "jwt", timeout.error());
   auto text = read_token(args.token);
@@ -352,21 +383,37 @@ int run_sign(const JwtArgs& args, const GlobalOptions& global) {
   if (!now) return report_error(global, "jwt", now.error());
   auto claims = claims_of(args, *now);
   if (!claims) return report_error(global, "jwt", claims.error());
+  const auto nbf = claims->find("nbf");
+  const auto exp = claims->find("exp");
+  if (nbf != claims->end() && exp != claims->end() && nbf->is_number() && exp->is_number() &&
+      nbf->get<double>() >= exp->get<double>()) {
+    std::fprintf(stderr,
+                 "reqscope jwt: warning: nbf is not before exp: the token is never valid\n");
+  }
   auto keys = load_key_set(args.key, global, "sign");
   if (!keys) return report_error(global, "jwt", keys.error());
   const jwt::Key* key = &keys->keys.front();
   if (keys->keys.size() > 1) {
-    key = nullptr;
+    // The --kid key, or else the one key that can sign with this algorithm.
+    std::vector<const jwt::Key*> candidates;
     for (const auto& candidate : keys->keys) {
-      if (!args.kid.empty() && candidate.kid == args.kid) key = &candidate;
+      const bool chosen = args.kid.empty()
+                              ? !jwt::refuse_key(algorithm, candidate, jwt::KeyPurpose::sign)
+                              : candidate.kid == args.kid;
+      if (chosen) candidates.push_back(&candidate);
     }
-    if (key == nullptr) {
-      return report_error(global, "jwt",
-                          {"bad_key",
-                           "the key file holds " + std::to_string(keys->keys.size()) + " keys" +
-                               (args.kid.empty() ? "" : ", none with that --kid"),
-                           "choose one with --kid"});
+    if (candidates.size() != 1) {
+      const auto alg_name = std::string(jwt::algorithm_name(algorithm));
+      return report_error(
+          global, "jwt",
+          {"bad_key",
+           args.kid.empty() ? "the key file holds " + std::to_string(candidates.size()) +
+                                  " keys that can sign " + alg_name
+                            : "the key file holds " + std::to_string(candidates.size()) +
+                                  " keys with --kid " + util::quote(args.kid),
+           "choose one with --kid"});
     }
+    key = candidates.front();
   }
   const std::string kid = args.kid.empty() ? key->kid : args.kid;
   for (const auto& warning : jwt::key_warnings(algorithm, *key)) {
@@ -382,6 +429,15 @@ int run_sign(const JwtArgs& args, const GlobalOptions& global) {
   return static_cast<int>(ExitCode::ok);
 }
 
+// Every jwt option wants a value: an empty one (--exp "$UNSET") is an error,
+// never a silent default.
+const CLI::Validator& non_empty() {
+  static const CLI::Validator validator(
+      [](std::string& value) { return value.empty() ? std::string("the value is empty") : ""; }, "",
+      "non-empty");
+  return validator;
+}
+
 void add_token_argument(CLI::App* cmd, JwtArgs& args) {
   cmd->add_option("token", args.token, "The token, or - to read it from stdin")
       ->type_name("TOKEN|-");
@@ -391,42 +447,51 @@ void add_key_options(CLI::App* cmd, const std::shared_ptr<JwtArgs>& args, bool v
   cmd->add_option("--key", args->key.key_file,
                   verifying ? "Key file: PEM key or certificate, JWK or JWKS"
                             : "Private key file: PEM, JWK or JWKS (with --kid)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(non_empty());
   if (verifying) {
     cmd->add_option("--jwks", args->key.jwks, "The issuer's JWKS: a file or an http(s) URL")
-        ->type_name("FILE|URL");
+        ->type_name("FILE|URL")
+        ->check(non_empty());
   }
   cmd->add_option("--secret", args->key.secret, "HMAC secret (visible to ps; prefer the next two)")
       ->type_name("S")
+      ->check(non_empty())
       ->each([args](const std::string&) { args->key.secret_given = true; });
   cmd->add_option("--secret-file", args->key.secret_file,
                   "HMAC secret from FILE (a final newline dropped)")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(non_empty());
   cmd->add_option("--secret-env", args->key.secret_env,
                   "Read the HMAC secret from an environment variable")
-      ->type_name("VAR");
+      ->type_name("VAR")
+      ->check(non_empty());
 }
 
 void add_claim_options(CLI::App* cmd, const std::shared_ptr<JwtArgs>& args, bool verifying) {
   cmd->add_option("--iss", args->issuer,
                   verifying ? "Require this issuer (iss)" : "The issuer claim (iss)")
       ->type_name("ISSUER")
+      ->check(non_empty())
       ->each([args](const std::string&) { args->issuer_given = true; });
   cmd->add_option("--aud", args->audiences,
                   verifying ? "Require aud to include this; repeatable"
                             : "The audience claim (aud); repeat for an array")
       ->type_name("AUDIENCE")
+      ->check(non_empty())
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   cmd->add_option("--sub", args->subject,
                   verifying ? "Require this subject (sub)" : "The subject claim (sub)")
       ->type_name("SUBJECT")
+      ->check(non_empty())
       ->each([args](const std::string&) { args->subject_given = true; });
   cmd->add_option("--now", args->now,
                   verifying ? "Check times as of TIME: Unix seconds or RFC 3339"
                             : "Sign as of TIME (Unix seconds or RFC 3339)")
-      ->type_name("TIME");
+      ->type_name("TIME")
+      ->check(non_empty());
 }
 
 }  // namespace
@@ -451,7 +516,8 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   decode->footer(kGlobalFooter);
   add_token_argument(decode, *args);
   decode->add_option("--now", args->now, "Describe times as of TIME (Unix or RFC 3339)")
-      ->type_name("TIME");
+      ->type_name("TIME")
+      ->check(non_empty());
   decode->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_decode(*args, global); }; });
 
@@ -461,14 +527,17 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   add_key_options(verify, args, true);
   verify->add_option("--alg", args->algorithms, "Allow only this algorithm; repeat for several")
       ->type_name("ALG")
+      ->check(non_empty())
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   add_claim_options(verify, args, true);
-  verify->add_option("--leeway", args->leeway, "Allow this much clock skew for exp/nbf/iat (0)")
-      ->type_name("SECONDS");
+  verify->add_option("--leeway", args->leeway, "Allow clock skew for exp/nbf/iat: 60, 2m (0)")
+      ->type_name("DURATION")
+      ->check(non_empty());
   verify->add_option("--require", args->required, "Fail unless the token has this claim")
       ->type_name("CLAIM")
+      ->check(non_empty())
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
@@ -479,22 +548,29 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   sign->footer(kGlobalFooter);
   sign->add_option("--alg", args->algorithms, "The algorithm: HS256 ... EdDSA")
       ->type_name("ALG")
+      ->check(non_empty())
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   add_key_options(sign, args, false);
   sign->add_option("--kid", args->kid, "The header's kid (default: the JWK's kid)")
-      ->type_name("KID");
+      ->type_name("KID")
+      ->check(non_empty());
   sign->add_option("--claim", args->claims, "A claim NAME=VALUE (JSON, else a string); repeat")
       ->type_name("NAME=VALUE")
+      ->check(non_empty())
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
   sign->add_option("--claims", args->claims_file, "Start from the JSON object of claims in FILE")
-      ->type_name("FILE");
+      ->type_name("FILE")
+      ->check(non_empty());
   sign->add_option("--exp", args->exp, "Expire this long from now (15m, 1h)")
-      ->type_name("DURATION");
-  sign->add_option("--nbf", args->nbf, "Not valid until this long from now")->type_name("DURATION");
+      ->type_name("DURATION")
+      ->check(non_empty());
+  sign->add_option("--nbf", args->nbf, "Not valid until this long from now")
+      ->type_name("DURATION")
+      ->check(non_empty());
   add_claim_options(sign, args, false);
   sign->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_sign(*args, global); }; });

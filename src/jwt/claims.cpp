@@ -71,7 +71,7 @@ Result<std::optional<double>> numeric_date(const Json& claims, const std::string
   const auto found = claims.find(name);
   if (found == claims.end()) return std::optional<double>();
   if (!found->is_number()) {
-    return fail("malformed", "\"" + name + "\" is JSON " + std::string(found->type_name()) +
+    return fail("malformed", "\"" + name + "\" is a JSON " + std::string(found->type_name()) +
                                  ", not a NumericDate (a number of seconds since 1970)");
   }
   const double value = found->get<double>();

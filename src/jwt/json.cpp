@@ -74,6 +74,9 @@ Result<Json> parse_value(std::string_view text, std::string_view what) {
   Json value;
   try {
     value = Json::parse(text.begin(), text.end(), track_keys);
+  } catch (const Json::parse_error& error) {
+    return fail("malformed",
+                subject + " is not valid JSON (at byte " + std::to_string(error.byte) + ")");
   } catch (const Json::exception& error) {
     std::string reason = error.what();
     // nlohmann's messages start "[json.exception.parse_error.101] parse error at ...".
@@ -93,7 +96,7 @@ Result<Json> parse_value(std::string_view text, std::string_view what) {
 Result<Json> parse_object(std::string_view text, std::string_view what) {
   auto value = parse_value(text, what);
   if (value && !value->is_object()) {
-    return fail("malformed", std::string(what) + " is JSON " + std::string(value->type_name()) +
+    return fail("malformed", std::string(what) + " is a JSON " + std::string(value->type_name()) +
                                  ", not an object");
   }
   return value;

@@ -30,6 +30,9 @@ Error curl_failure(CURLcode code, const char* errbuf, const std::string& url,
                    std::chrono::nanoseconds timeout, const std::string& what) {
   const std::string detail = errbuf[0] != '\0' ? errbuf : curl_easy_strerror(code);
   const std::string where = "fetching " + what + " " + util::quote(url) + ": ";
+  const auto parsed = http::parse_url(url);
+  const std::string host =
+      parsed ? parsed->host_for_url() + ":" + std::to_string(parsed->port) : "HOST";
   switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
       return {"dns_error", where + detail, "check the host name; reqscope dns NAME shows why"};
@@ -39,9 +42,11 @@ Error curl_failure(CURLcode code, const char* errbuf, const std::string& url,
       return {"timeout", where + "no answer within the --timeout of " + util::whole_ms(timeout),
               "raise --timeout, or check the server"};
     case CURLE_PEER_FAILED_VERIFICATION:
-      return {"tls_verify", where + detail, "reqscope tls HOST shows the certificate problem"};
+      return {"tls_verify", where + detail,
+              "reqscope tls " + host + " shows the certificate problem"};
     case CURLE_SSL_CONNECT_ERROR:
-      return {"tls_handshake", where + detail, "reqscope tls HOST shows what the server offers"};
+      return {"tls_handshake", where + detail,
+              "reqscope tls " + host + " shows what the server offers"};
     default:
       return {"network", where + detail, "reqscope trace URL shows where the request fails"};
   }
@@ -92,7 +97,7 @@ Result<std::string> fetch_document(const std::string& url, std::chrono::nanoseco
   if (download.too_large) {
     return fail("http_protocol",
                 what + " at " + util::quote(url) + " is larger than " +
-                    std::to_string(kMaxJwksBytes / 1024) + " KiB",
+                    std::to_string(kMaxJwksBytes / (1024 * 1024)) + " MiB",
                 "check the URL: it should be a small JSON document");
   }
   if (code != CURLE_OK) return tl::unexpected(curl_failure(code, errbuf, url, timeout, what));

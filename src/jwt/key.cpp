@@ -48,7 +48,7 @@ Result<std::optional<std::string>> string_member(const Json& jwk, const char* me
   const auto found = jwk.find(member);
   if (found == jwk.end()) return std::optional<std::string>();
   if (!found->is_string()) {
-    return fail("bad_key", where + ": the JWK member " + util::quote(member) + " is JSON " +
+    return fail("bad_key", where + ": the JWK member " + util::quote(member) + " is a JSON " +
                                found->type_name() + ", not a string");
   }
   return std::optional<std::string>(found->get<std::string>());
@@ -337,7 +337,8 @@ Result<Key> key_from_pkey(tls::Pkey pkey, bool is_private, std::string source,
 Result<Key> key_from_jwk(const Json& jwk, std::string_view name, KeyPurpose purpose) {
   const std::string where(name);
   if (!jwk.is_object()) {
-    return fail("bad_key", where + ": a JWK is a JSON object, not " + jwk.type_name());
+    return fail("bad_key",
+                where + ": a JWK is a JSON object, not a JSON " + std::string(jwk.type_name()));
   }
   auto kty = string_member(jwk, "kty", where);
   if (!kty) return tl::unexpected(kty.error());
@@ -407,6 +408,15 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name, const Loa
   }
   auto json = parse_object(body, where);
   if (!json) return fail("bad_key", json.error().message, "give a PEM key, a JWK or a JWKS");
+  if (!json->contains("keys") && !json->contains("kty")) {
+    if (const auto uri = json->find("jwks_uri"); uri != json->end() && uri->is_string()) {
+      return fail("bad_key", where + " is an OpenID discovery document, not keys",
+                  "its keys are at " + util::quote(uri->get<std::string>()) + ": --jwks URL");
+    }
+    return fail("bad_key",
+                where + " is JSON but neither a JWK (no \"kty\") nor a JWKS (no \"keys\")",
+                "give a PEM key or certificate, a JWK or a JWKS");
+  }
   if (!json->contains("keys")) {
     auto key = key_from_jwk(*json, name, options.purpose);
     if (!key) return tl::unexpected(key.error());
@@ -416,7 +426,7 @@ Result<KeySet> load_keys(std::string_view text, std::string_view name, const Loa
   }
   const auto& keys = (*json)["keys"];
   if (!keys.is_array()) {
-    return fail("bad_key", where + ": the JWKS member \"keys\" is JSON " +
+    return fail("bad_key", where + ": the JWKS member \"keys\" is a JSON " +
                                std::string(keys.type_name()) + ", not an array");
   }
   set.is_set = true;
@@ -485,7 +495,7 @@ std::string_view key_type(const Key& key) {
 std::string describe_key(const Key& key) {
   switch (key.family) {
     case KeyFamily::hmac:
-      return std::to_string(key.bits) + "-bit secret";
+      return std::to_string(key.secret.size()) + "-byte secret";
     case KeyFamily::rsa:
       return std::string(key.pss_only ? "RSA-PSS " : "RSA ") + std::to_string(key.bits) + "-bit " +
              (key.has_private ? "private" : "public") + " key";

@@ -96,7 +96,8 @@ Result<Key> key_from_pem(std::string_view text, std::string_view name) {
   }
   if (blocks.empty()) {
     return fail("bad_key", where + " is neither PEM (no -----BEGIN line) nor a JSON JWK",
-                "give a PEM key or certificate, a JWK or a JWKS");
+                "give a PEM key or certificate, a JWK or a JWKS; an HMAC secret goes in "
+                "--secret-file");
   }
   for (const auto& block : blocks) {
     if (block.label == "EC PARAMETERS") continue;  // `openssl ecparam -genkey` writes it first

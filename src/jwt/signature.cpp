@@ -139,7 +139,7 @@ std::optional<std::string> key_mismatch(Algorithm algorithm, const Key& key) {
                                : needed == KeyFamily::ec  ? "an EC key"
                                                           : "an Ed25519 or Ed448 key";
     std::string why = name + " needs " + wanted + ", but the key is the " + describe_key(key);
-    if (needed == KeyFamily::hmac) {
+    if (needed == KeyFamily::hmac && !key.has_private) {
       why += "; treating a public key as an HMAC secret is the key-confusion attack";
     }
     return why;

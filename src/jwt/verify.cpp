@@ -49,8 +49,7 @@ std::optional<Algorithm> check_algorithm(Verification& result, const Token& toke
   if (!options.algorithms.empty() && std::find(options.algorithms.begin(), options.algorithms.end(),
                                                *algorithm) == options.algorithms.end()) {
     failed(result, "alg", "alg_not_allowed",
-           token.alg + " is not among the allowed algorithms (--alg " +
-               names_of(options.algorithms) + ")");
+           token.alg + " is not among the allowed algorithms: " + names_of(options.algorithms));
     return std::nullopt;
   }
   pass(result, "alg",
@@ -104,7 +103,7 @@ std::vector<const Key*> choose_keys(Verification& result, const Token& token, Al
   if (kid_member != token.header.end()) {
     if (!kid_member->is_string()) {
       failed(result, "kid", "malformed",
-             "the header's \"kid\" is JSON " + std::string(kid_member->type_name()) +
+             "the header's \"kid\" is a JSON " + std::string(kid_member->type_name()) +
                  ", not a string");
       return {};
     }
@@ -227,6 +226,10 @@ void check_times(Verification& result, const Token& token, const VerifyOptions& 
     if (name == "exp") {
       if (now >= at + options.leeway) {
         failed(result, name, "expired", "the token expired on " + described + leeway_note(options));
+      } else if (now >= at) {
+        pass(result, name,
+             "expired on " + described + ", but within the --leeway of " +
+                 util::approximate_span(options.leeway));
       } else {
         pass(result, name, "not expired: " + described);
       }
@@ -308,7 +311,7 @@ void check_audience(Verification& result, const Token& token, const VerifyOption
     }
   } else {
     failed(result, "aud", "bad_audience",
-           "\"aud\" is JSON " + std::string(aud->type_name()) +
+           "\"aud\" is a JSON " + std::string(aud->type_name()) +
                ", not a string or an array of strings");
     return;
   }
@@ -358,7 +361,9 @@ Verification verify_token(std::string_view text, const KeySet& keys, const Verif
   Verification result;
   auto token = decode_token(text);
   if (!token) {
-    failed(result, "format", "malformed", token.error().message);
+    const auto& error = token.error();
+    failed(result, "format", "malformed",
+           error.hint.empty() ? error.message : error.message + "; " + error.hint);
     return result;
   }
   pass(result, "format", "three base64url segments; header and claims are JSON objects");

@@ -22,7 +22,9 @@ double unix_now() {
 
 void json_reply(httplib::Response& res, int status, const jwt::Json& body) {
   res.status = status;
-  res.set_content(body.dump(2) + "\n", "application/json");
+  // Details quote the token's bytes, which need not be UTF-8.
+  res.set_content(body.dump(2, ' ', false, jwt::Json::error_handler_t::replace) + "\n",
+                  "application/json");
 }
 
 // A Bearer challenge's error_description is a quoted-string limited to

@@ -11,9 +11,37 @@ namespace {
 
 constexpr std::size_t kLabelWidth = 12;
 
+constexpr std::size_t kValueColumn = kLabelWidth + 3;
+
+// Splits words longer than `width` characters (a long claim, a signature) into
+// pieces of `width`, so util::wrap() can keep every line within the columns;
+// each piece fills a line, so no space appears inside the value.
+std::string split_long_words(std::string_view text, std::size_t width) {
+  std::string out;
+  std::size_t run = 0;  // characters since the last space
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool starts_character = (byte & 0xC0) != 0x80;
+    if (text[i] == ' ') {
+      run = 0;
+    } else if (starts_character && run++ == width) {
+      out += ' ';
+      run = 1;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
+// "  label        value", the value wrapped under itself; a label too long for
+// its column gets a line of its own.
 std::string row(const std::string& label, const std::string& value) {
-  return util::wrap(value, kColumns, fmt::format("  {:<{}} ", label, kLabelWidth),
-                    std::string(kLabelWidth + 3, ' '));
+  const std::string indent(kValueColumn, ' ');
+  const auto text = split_long_words(value, kColumns - kValueColumn);
+  if (util::display_width(label) > kLabelWidth) {
+    return "  " + label + "\n" + util::wrap(text, kColumns, indent, indent);
+  }
+  return util::wrap(text, kColumns, fmt::format("  {:<{}} ", label, kLabelWidth), indent);
 }
 
 // A JSON value from the token, made safe for a terminal.
@@ -105,7 +133,9 @@ std::string render_jwt_verify(const jwt::Verification& verification, const Human
       passed += check.ok ? 1 : 0;
     const std::string line =
         util::printable(token->alg) + " token" + subject_phrase(token->claims) + ", " +
-        lifetime_phrase(verification.times) + "; " + plural(passed, "check") + " passed";
+        lifetime_phrase(verification.times) + "; " + plural(passed, "check") + " passed" +
+        (verification.warnings.empty() ? ""
+                                       : ", " + plural(verification.warnings.size(), "warning"));
     out = util::wrap(line, kColumns, style.bold(style.green("VALID")) + "    ", "    ");
   } else {
     out = util::wrap(verification.reason + ": " + verification.reason_detail, kColumns,
@@ -179,9 +209,10 @@ std::string reason_meaning(const std::string& reason) {
            "one it does not know makes the token invalid (RFC 7515 section 4.1.11).";
   }
   if (reason == "expired" || reason == "not_yet_valid" || reason == "iat_in_future") {
-    return "Times are checked against this machine's clock (or --now). A few seconds of skew "
-           "between servers is normal: --leeway allows for it. Expired tokens are refreshed, "
-           "not reused.";
+    return std::string(
+               "Times are checked against this machine's clock (or --now). A few "
+               "seconds of skew between servers is normal: --leeway allows for it.") +
+           (reason == "expired" ? " Expired tokens are refreshed, not reused." : "");
   }
   return "The token is signed correctly but its claims do not match what this verifier "
          "expects: it was issued by someone else, for another service or another subject.";
@@ -203,7 +234,7 @@ std::string explain_jwt(const jwt::Token* token, const std::vector<jwt::TimeClai
       "holds the token can read every claim, so tokens must never carry secrets.");
   if (token != nullptr) {
     out +=
-        paragraph(fmt::format("This one is signed with {} and carries {}.",
+        paragraph(fmt::format("This one's header names {} as its algorithm, and it carries {}.",
                               util::printable(token->alg), plural(token->claims.size(), "claim")));
   }
   out += "Why exp and short lifetimes matter\n";

@@ -1,5 +1,8 @@
 #include "reqscope/render/jwt_json.hpp"
 
+#include <cmath>
+#include <cstdint>
+
 namespace reqscope::render {
 
 namespace {
@@ -8,7 +11,10 @@ Json times_json(const std::vector<jwt::TimeClaim>& times) {
   Json out = Json::array();
   for (const auto& time : times) {
     out.push_back({{"claim", time.name},
-                   {"value", time.value},
+                   // Whole seconds as integers, as they are written in the claims.
+                   {"value", time.value == std::floor(time.value)
+                                 ? Json(static_cast<std::int64_t>(time.value))
+                                 : Json(time.value)},
                    {"utc", time.utc},
                    {"relative", time.relative}});
   }

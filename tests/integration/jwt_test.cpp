@@ -296,6 +296,10 @@ TEST_CASE("a token from the lab verifies against the lab's JWKS URL", "[jwt][lab
   CHECK(refused.out.starts_with("HTTP/1.1 401"));
   CHECK(refused.out.find("error=\"invalid_token\", error_description=\"expired: ") !=
         std::string::npos);
+  // Bytes that are not UTF-8 in a bad token are answered 401 too, never 500.
+  const auto garbled =
+      curl({"-i", "-H", "Authorization: Bearer x" + expired, lab.url() + "/jwt/protected"});
+  CHECK(garbled.out.starts_with("HTTP/1.1 401"));
 }
 
 TEST_CASE("a JWKS URL that fails exits 3 with the kind of failure", "[jwt][nginx]") {
@@ -343,6 +347,9 @@ TEST_CASE("bad jwt options, keys and files exit 2 naming the value", "[jwt][usag
                                       "-----BEGIN CERTIFICATE REQUEST-----\nAA==\n"
                                       "-----END CERTIFICATE REQUEST-----\n");
   const auto bad_jwk = keys().write("bad.jwk", R"({"kty": "EC", "crv": "P-999", "x": "AA"})");
+  const auto oidc = keys().write(
+      "openid-configuration",
+      R"({"issuer": "https://issuer.example", "jwks_uri": "https://issuer.example/keys"})");
   reqscope::test::check_usage_errors({
       {{"jwt", "verify", token, "--secret-file", secret, "--alg", "none"}, "none"},
       {{"jwt", "verify", token, "--secret-file", secret, "--alg", "HS999"}, "HS999"},
@@ -365,6 +372,17 @@ TEST_CASE("bad jwt options, keys and files exit 2 naming the value", "[jwt][usag
       {{"jwt", "sign", "--alg", "RS256", "--key", keys().file("rsa.pub")}, "private key"},
       {{"jwt", "sign", "--alg", "ES256", "--key", keys().file("rsa.key")}, "RSA"},
       {{"jwt", "decode", "a.b"}, "2 segments"},
+      {{"jwt", "decode", "Bearer " + token}, "Bearer"},
+      {{"jwt", "decode", "{\"access_token\":\"x\"}"}, "jq -r .access_token"},
+      {{"jwt", "decode", token + " " + token}, "two tokens"},
+      {{"jwt", "sign", "--alg", "HS256", "--secret-file", secret, "--exp", ""}, "--exp"},
+      {{"jwt", "verify", token, "--secret-file", secret, "--now", ""}, "--now"},
+      {{"jwt", "verify", token, "--secret-file", secret, "--alg", "hs256"}, "HS256"},
+      {{"jwt", "verify", token, "--secret-file", secret, "--now", "2026-01-01T00:00:00"},
+       "time zone"},
+      {{"jwt", "verify", token, "--key", "https://issuer.example/jwks.json"}, "--jwks URL"},
+      {{"jwt", "verify", "-", "--key", "-"}, "cannot both come from stdin"},
+      {{"jwt", "verify", token, "--jwks", oidc}, "https://issuer.example/keys"},
   });
 }
 
@@ -380,6 +398,12 @@ TEST_CASE("jwt sign reads --claim values as JSON only when the whole value is JS
   CHECK_FALSE(claims.contains("b"));
   CHECK(claims["name"] == "alice");
   CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 30 * 86400);
+
+  // A result that cannot be written is not a success.
+  const auto full = run_command(
+      {"/bin/sh", "-c", std::string(REQSCOPE_BINARY) + " jwt decode " + token + " > /dev/full"});
+  CHECK(full.exit_code == 4);
+  CHECK(full.err.find("cannot write the output") != std::string::npos);
 
   const auto empty = run_command({REQSCOPE_BINARY, "jwt", "verify", "-", "--secret", "s"},
                                  std::chrono::seconds(20), {}, "\n");

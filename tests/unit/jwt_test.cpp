@@ -642,13 +642,13 @@ TEST_CASE("jwt::decode_token names every malformed shape", "[jwt][token][errors]
   refused(header + " ." + payload + ".", "whitespace");
   refused(header + "." + payload + "\n.", "whitespace");
   refused(header + "." + payload + ".c2ln\n", "whitespace");
-  refused(header + "." + payload + ". c2ln", "the signature segment");
+  refused(header + "." + payload + ". c2ln", "whitespace at offset 42");
   refused(b64(R"({"alg":"HS256"})") + "==." + payload + ".", "padding");
   refused(header + "." + payload + ".c2ln=", "padding");
   refused(header + "." + payload + ".ab+/", "standard base64");
   refused(b64("not json") + "." + payload + ".", "the header is not valid JSON");
-  refused(b64(R"(["alg","HS256"])") + "." + payload + ".", "the header is JSON array");
-  refused(header + "." + b64(R"("alice")") + ".", "the payload is JSON string");
+  refused(b64(R"(["alg","HS256"])") + "." + payload + ".", "the header is a JSON array");
+  refused(header + "." + b64(R"("alice")") + ".", "the payload is a JSON string");
   refused(header + "." + b64("Hello, world") + ".", "the payload is not valid JSON");
   refused(header + "." + b64(R"({"a":1,"a":2})") + ".", "twice");
   refused(b64(R"({"typ":"JWT"})") + "." + payload + ".", "no \"alg\"");
@@ -891,7 +891,7 @@ TEST_CASE("jwt::load_keys describes keys by kind, size and curve", "[jwt][keys]"
   const auto ed448 = load(spki_pem(keys.ed448.get()));
   CHECK(jwt::describe_key(ed448.keys.front()) == "Ed448 public key");
   CHECK(jwt::key_type(ed448.keys.front()) == "OKP");
-  CHECK(jwt::describe_key(hmac_key()) == "512-bit secret");
+  CHECK(jwt::describe_key(hmac_key()) == "64-byte secret");
   CHECK(jwt::key_type(hmac_key()) == "oct");
   const auto cert = load(certificate_pem(keys.ed25519.get()));
   CHECK(cert.keys.front().source.starts_with("X.509 certificate (PEM)"));
@@ -1046,15 +1046,15 @@ TEST_CASE("jwt::key_from_jwk checks every member and names the problem", "[jwt][
   require_bad_jwk(parse(R"({"k":"c2VjcmV0"})"), "no \"kty\"");
   require_bad_jwk(parse(R"({"kty":"DSA"})"), "kty 'DSA' is not supported");
   require_bad_jwk(parse(R"({"kty":7})"), "JSON number, not a string");
-  require_bad_jwk(Json::array(), "not array");
+  require_bad_jwk(Json::array(), "not a JSON array");
   require_bad_jwk(parse(R"({"kty":"oct"})"), "no 'k' member");
   require_bad_jwk(parse(R"({"kty":"oct","k":""})"), "'k' is empty");
-  require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0","kid":5})"), "'kid' is JSON number");
-  require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0","alg":true})"), "'alg' is JSON boolean");
-  require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0","use":["sig"]})"), "'use' is JSON array");
+  require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0","kid":5})"), "'kid' is a JSON number");
+  require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0","alg":true})"), "'alg' is a JSON boolean");
+  require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0","use":["sig"]})"), "'use' is a JSON array");
   require_bad_jwk(parse(R"({"kty":"oct","k":"c2VjcmV0=="})"), "'k' is not base64url");
   require_bad_jwk(parse(R"({"kty":"oct","k":"c2Vj+mV0"})"), "standard base64");
-  require_bad_jwk(parse(R"({"kty":"oct","k":123})"), "'k' is JSON number");
+  require_bad_jwk(parse(R"({"kty":"oct","k":123})"), "'k' is a JSON number");
 
   // EC
   auto ec = vector_jwk("RFC 7515 A.3 ES256");
@@ -1186,7 +1186,7 @@ TEST_CASE("jwt::load_keys reads a JWKS, skipping the keys it cannot use", "[jwt]
   CHECK(contains(keys.skipped[0].reason, "P-256K"));
   CHECK(contains(keys.skipped[1].reason, "key #3"));
 
-  require_bad_keys(R"({"keys":{"kty":"oct","k":"c2VjcmV0"}})", "\"keys\" is JSON object");
+  require_bad_keys(R"({"keys":{"kty":"oct","k":"c2VjcmV0"}})", "\"keys\" is a JSON object");
   require_bad_keys(R"({"keys":"none"})", "not an array");
   require_bad_keys(R"({"keys":[]})", "no usable key");
   require_bad_keys(R"({"keys":[{"kty":"oct"},{"kty":"XYZ"}]})", "no usable key");
