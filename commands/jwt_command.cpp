@@ -79,7 +79,10 @@ Result<std::string> read_token(const std::string& argument) {
     text = std::move(*read);
   }
   const auto trimmed = util::trim(text);
-  if (trimmed.empty()) return fail("usage", "missing TOKEN: stdin was empty", "pipe the token in");
+  if (trimmed.empty()) {
+    return argument == "-" ? fail("usage", "missing TOKEN: stdin was empty", "pipe the token in")
+                           : fail("usage", "the TOKEN is blank", "give the token, or - for stdin");
+  }
   return std::string(trimmed);
 }
 
@@ -153,7 +156,8 @@ Result<jwt::KeySet> load_key_set(const KeyArgs& args, const GlobalOptions& globa
     const auto option = args.key_file.empty() ? std::string("--jwks") : std::string("--key");
     if (jwt::is_jwks_url(path)) {
       return fail("bad_option", "--key " + util::quote(path) + " is a URL; --key reads a file",
-                  "fetch a JWKS with --jwks URL");
+                  command == "verify" ? "fetch a JWKS with --jwks URL"
+                                      : "save the private key to a file; never publish it");
     }
     auto bytes = read_input_file(path, kMaxKeyFileBytes, "1 MiB", option);
     if (!bytes) return tl::unexpected(bytes.error());

@@ -232,9 +232,9 @@ complete -c reqscope -n $jwt_verify -l sub -x -d 'Require this subject (sub)'
 # --now TIME
 complete -c reqscope -n $jwt_verify -l now -x \
     -d 'Check times as of TIME: Unix seconds or RFC 3339'
-# --leeway SECONDS
+# --leeway DURATION
 complete -c reqscope -n $jwt_verify -l leeway -x -a '30 60 2m' \
-    -d 'Allow this much clock skew for exp/nbf/iat (0)'
+    -d 'Allow clock skew for exp/nbf/iat: 60, 2m (0)'
 # --require CLAIM
 complete -c reqscope -n $jwt_verify -l require -x -a 'exp nbf iat iss aud sub jti' \
     -d 'Fail unless the token has this claim'
