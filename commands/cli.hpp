@@ -48,6 +48,13 @@ int report_error(const GlobalOptions& global, const std::string& command, const 
 Result<std::string> read_input_file(const std::string& path, std::size_t max_bytes,
                                     const std::string& max_text, const std::string& option);
 
+// Makes `option` repeatable: one value each time it is given, all of them kept.
+inline CLI::Option* repeatable(CLI::Option* option) {
+  return option->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+}
+
 // Writes human text to stdout.
 void print_stdout(const std::string& text);
 

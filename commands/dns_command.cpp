@@ -192,25 +192,19 @@ void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto* cmd = app.add_subcommand("dns", "Look up a name, or walk the DNS from the root");
   cmd->footer(kGlobalFooter);
   cmd->add_option("name", args->name, "The domain name to look up")->type_name("NAME");
-  cmd->add_option("-t,--type", args->types, "Record type: A AAAA MX TXT NS ... (repeatable)")
-      ->type_name("TYPE")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
-  cmd->add_option("-s,--server", args->servers, "Ask this server, not resolv.conf's (repeatable)")
-      ->type_name("IP[:PORT]")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(
+      cmd->add_option("-t,--type", args->types, "Record type: A AAAA MX TXT NS ... (repeatable)")
+          ->type_name("TYPE"));
+  repeatable(cmd->add_option("-s,--server", args->servers,
+                             "Ask this server, not resolv.conf's (repeatable)")
+                 ->type_name("IP[:PORT]"));
   cmd->add_option("-x,--reverse", args->reverse, "Reverse lookup: the PTR record of ADDRESS")
       ->type_name("ADDRESS");
   cmd->add_flag("--tcp", args->tcp, "Query over TCP instead of UDP");
   cmd->add_flag("--trace", args->trace, "Walk from the root, each referral shown");
-  cmd->add_option("--root", args->roots, "With --trace: start at this server (repeatable)")
-      ->type_name("IP[:PORT]")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(
+      cmd->add_option("--root", args->roots, "With --trace: start at this server (repeatable)")
+          ->type_name("IP[:PORT]"));
   cmd->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_dns(*args, global); }; });
 }

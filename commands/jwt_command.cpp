@@ -478,14 +478,11 @@ void add_claim_options(CLI::App* cmd, const std::shared_ptr<JwtArgs>& args, bool
       ->type_name("ISSUER")
       ->check(non_empty())
       ->each([args](const std::string&) { args->issuer_given = true; });
-  cmd->add_option("--aud", args->audiences,
-                  verifying ? "Require aud to include this; repeatable"
-                            : "The audience claim (aud); repeat for an array")
-      ->type_name("AUDIENCE")
-      ->check(non_empty())
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(cmd->add_option("--aud", args->audiences,
+                             verifying ? "Require aud to include this; repeatable"
+                                       : "The audience claim (aud); repeat for an array")
+                 ->type_name("AUDIENCE")
+                 ->check(non_empty()));
   cmd->add_option("--sub", args->subject,
                   verifying ? "Require this subject (sub)" : "The subject claim (sub)")
       ->type_name("SUBJECT")
@@ -529,43 +526,33 @@ void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner) {
   verify->footer(kGlobalFooter);
   add_token_argument(verify, *args);
   add_key_options(verify, args, true);
-  verify->add_option("--alg", args->algorithms, "Allow only this algorithm; repeat for several")
-      ->type_name("ALG")
-      ->check(non_empty())
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(
+      verify->add_option("--alg", args->algorithms, "Allow only this algorithm; repeat for several")
+          ->type_name("ALG")
+          ->check(non_empty()));
   add_claim_options(verify, args, true);
   verify->add_option("--leeway", args->leeway, "Allow clock skew for exp/nbf/iat: 60, 2m (0)")
       ->type_name("DURATION")
       ->check(non_empty());
-  verify->add_option("--require", args->required, "Fail unless the token has this claim")
-      ->type_name("CLAIM")
-      ->check(non_empty())
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(verify->add_option("--require", args->required, "Fail unless the token has this claim")
+                 ->type_name("CLAIM")
+                 ->check(non_empty()));
   verify->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_verify(*args, global); }; });
 
   auto* sign = jwt->add_subcommand("sign", "Make a signed test token; prints only the token");
   sign->footer(kGlobalFooter);
-  sign->add_option("--alg", args->algorithms, "The algorithm: HS256 ... EdDSA")
-      ->type_name("ALG")
-      ->check(non_empty())
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(sign->add_option("--alg", args->algorithms, "The algorithm: HS256 ... EdDSA")
+                 ->type_name("ALG")
+                 ->check(non_empty()));
   add_key_options(sign, args, false);
   sign->add_option("--kid", args->kid, "The header's kid (default: the JWK's kid)")
       ->type_name("KID")
       ->check(non_empty());
-  sign->add_option("--claim", args->claims, "A claim NAME=VALUE (JSON, else a string); repeat")
-      ->type_name("NAME=VALUE")
-      ->check(non_empty())
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
-      ->allow_extra_args(false);
+  repeatable(
+      sign->add_option("--claim", args->claims, "A claim NAME=VALUE (JSON, else a string); repeat")
+          ->type_name("NAME=VALUE")
+          ->check(non_empty()));
   sign->add_option("--claims", args->claims_file, "Start from the JSON object of claims in FILE")
       ->type_name("FILE")
       ->check(non_empty());
