@@ -243,7 +243,7 @@ int run_verify(const JwtArgs& args, const GlobalOptions& global) {
   for (const auto& [option, value] :
        {std::pair{"--key", &args.key.key_file}, std::pair{"--jwks", &args.key.jwks},
         std::pair{"--secret-file", &args.key.secret_file}}) {
-    if (args.token == "-" && *value == "-") {
+    if (args.token == "-" && (*value == "-" || *value == "/dev/stdin")) {
       return report_error(
           global, "jwt",
           {"bad_option",
@@ -402,7 +402,8 @@ int run_sign(const JwtArgs& args, const GlobalOptions& global) {
     std::vector<const jwt::Key*> candidates;
     for (const auto& candidate : keys->keys) {
       const bool chosen = args.kid.empty()
-                              ? !jwt::refuse_key(algorithm, candidate, jwt::KeyPurpose::sign)
+                              ? candidate.has_private &&
+                                    !jwt::refuse_key(algorithm, candidate, jwt::KeyPurpose::sign)
                               : candidate.kid == args.kid;
       if (chosen) candidates.push_back(&candidate);
     }

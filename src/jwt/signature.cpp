@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/hmac.h>
-#include <openssl/obj_mac.h>
 #include <openssl/rsa.h>
 
 #include <algorithm>

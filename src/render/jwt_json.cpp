@@ -12,7 +12,7 @@ Json times_json(const std::vector<jwt::TimeClaim>& times) {
   for (const auto& time : times) {
     out.push_back({{"claim", time.name},
                    // Whole seconds as integers, as they are written in the claims.
-                   {"value", time.value == std::floor(time.value)
+                   {"value", time.value == std::floor(time.value) && time.value < 9.0e18
                                  ? Json(static_cast<std::int64_t>(time.value))
                                  : Json(time.value)},
                    {"utc", time.utc},

@@ -382,6 +382,7 @@ TEST_CASE("bad jwt options, keys and files exit 2 naming the value", "[jwt][usag
        "time zone"},
       {{"jwt", "verify", token, "--key", "https://issuer.example/jwks.json"}, "--jwks URL"},
       {{"jwt", "verify", "-", "--key", "-"}, "cannot both come from stdin"},
+      {{"jwt", "verify", "-", "--key", "/dev/stdin"}, "cannot both come from stdin"},
       {{"jwt", "verify", token, "--jwks", oidc}, "https://issuer.example/keys"},
   });
 }
@@ -398,6 +399,12 @@ TEST_CASE("jwt sign reads --claim values as JSON only when the whole value is JS
   CHECK_FALSE(claims.contains("b"));
   CHECK(claims["name"] == "alice");
   CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 30 * 86400);
+
+  // A NumericDate too large for an integer stays a number in the JSON times.
+  const auto huge = sign("HS256", {"--claim", "exp=1e300"});
+  const auto times = Json::parse(run_reqscope({"jwt", "decode", huge, "--json"}).out)["times"];
+  CHECK(times[0]["value"].get<double>() == 1e300);
+  CHECK(times[0]["utc"] == "after the year 9999");
 
   // A result that cannot be written is not a success.
   const auto full = run_command(

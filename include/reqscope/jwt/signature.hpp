@@ -13,7 +13,8 @@ namespace reqscope::jwt {
 
 // Why `key` cannot serve `algorithm`, or nullopt when it can: another key
 // family (an RSA public key offered as an HMAC secret is the key-confusion
-// attack), an EC key on another curve, an RSA-PSS-only key for RS256.
+// attack, and the reason says so for public keys), an EC key on another
+// curve, an RSA-PSS-only key for RS256.
 std::optional<std::string> key_mismatch(Algorithm algorithm, const Key& key);
 
 // Why a key may not be used for `algorithm` and `purpose`: `reason` is
