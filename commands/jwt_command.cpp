@@ -194,9 +194,11 @@ Result<std::vector<jwt::Algorithm>> algorithms_of(const std::vector<std::string>
                         "names are case-sensitive: " + std::string(jwt::algorithm_name(known)));
           }
         }
+        std::vector<std::string> names;
+        for (const auto known : jwt::all_algorithms())
+          names.emplace_back(jwt::algorithm_name(known));
         return fail("bad_option", "--alg " + util::quote(name) + " is not a JWS algorithm",
-                    "HS256 HS384 HS512 RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 "
-                    "EdDSA (case matters)");
+                    util::join(names, " ") + " (case matters)");
       }
       algorithms.push_back(*algorithm);
     }

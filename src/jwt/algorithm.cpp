@@ -31,11 +31,13 @@ constexpr std::array<AlgorithmInfo, 13> kAlgorithms = {{
     {Algorithm::eddsa, "EdDSA", KeyFamily::okp, "", 0, ""},
 }};
 
-constexpr std::array<Algorithm, 13> kAll = {
-    Algorithm::hs256, Algorithm::hs384, Algorithm::hs512, Algorithm::rs256, Algorithm::rs384,
-    Algorithm::rs512, Algorithm::ps256, Algorithm::ps384, Algorithm::ps512, Algorithm::es256,
-    Algorithm::es384, Algorithm::es512, Algorithm::eddsa,
-};
+// The algorithms in table order, derived from the table so the two cannot drift.
+constexpr std::array<Algorithm, kAlgorithms.size()> kAll = [] {
+  std::array<Algorithm, kAlgorithms.size()> all{};
+  for (std::size_t i = 0; i < kAlgorithms.size(); ++i)
+    all[i] = kAlgorithms[i].algorithm;
+  return all;
+}();
 
 const AlgorithmInfo& info(Algorithm algorithm) {
   return kAlgorithms[static_cast<std::size_t>(algorithm)];
