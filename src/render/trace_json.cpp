@@ -9,15 +9,6 @@ namespace reqscope::render {
 
 namespace {
 
-Json headers_json(const http::Headers& headers, bool show_secrets) {
-  Json out = Json::array();
-  for (const auto& h : headers) {
-    out.push_back({{"name", h.name},
-                   {"value", show_secrets ? h.value : http::redact_value(h.name, h.value)}});
-  }
-  return out;
-}
-
 Json tls_json(const tls::Summary& tls) {
   return {{"version", tls.version},     {"cipher", tls.cipher},
           {"alpn", tls.alpn},           {"subject", tls.subject},
@@ -55,6 +46,15 @@ Json hop_json(const http::Hop& hop, bool show_secrets) {
 }
 
 }  // namespace
+
+Json headers_json(const http::Headers& headers, bool show_secrets) {
+  Json out = Json::array();
+  for (const auto& h : headers) {
+    out.push_back({{"name", h.name},
+                   {"value", show_secrets ? h.value : http::redact_value(h.name, h.value)}});
+  }
+  return out;
+}
 
 Json resolution_json(const dns::Resolution& resolution) {
   Json queries = Json::array();

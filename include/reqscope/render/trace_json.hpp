@@ -21,6 +21,9 @@ Json error_json(const Error& error);
 // A whole failure document: {"schema":..., "error":{...}}.
 Json error_document(const std::string& schema, const Error& error);
 
+// Headers as [{"name","value"}], credentials redacted unless show_secrets.
+Json headers_json(const http::Headers& headers, bool show_secrets);
+
 // How a host was resolved, and each connect attempt: shared by trace and tls.
 Json resolution_json(const dns::Resolution& resolution);
 Json connects_json(const std::vector<http::ConnectAttempt>& attempts);

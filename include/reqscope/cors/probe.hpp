@@ -1,0 +1,50 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reqscope/cors/evaluation.hpp"
+#include "reqscope/cors/scan.hpp"
+#include "reqscope/http/trace.hpp"
+#include "reqscope/http/url.hpp"
+
+namespace reqscope::cors {
+
+struct ProbeOptions {
+  // Connection settings (timeout, TLS, resolve overrides, body); method and
+  // headers are set per request.
+  http::TraceOptions transport;
+  bool scan = false;
+};
+
+// One --scan request and its response.
+struct ScanExchange {
+  ScanProbe probe;
+  std::string method;
+  std::optional<http::TraceResult> trace;
+};
+
+struct CorsRun {
+  std::string url;
+  Evaluation evaluation;
+  std::optional<http::TraceResult> preflight_trace;
+  std::optional<http::TraceResult> actual_trace;
+  std::vector<ScanExchange> scan;
+  std::optional<http::TraceFailure> failure;  // set: the verdict is unknown (exit 3)
+  bool ok() const { return !failure.has_value(); }
+};
+
+// The most requests one --scan sends, the page's own included.
+inline constexpr std::size_t kMaxScanRequests = 8;
+
+// Sends what the browser would: the preflight when one is needed, then the
+// actual request unless the preflight failed; with `scan`, one more request per
+// probe origin (preflights when one is needed, else GET or HEAD: a POST is
+// never repeated). Evaluates it all.
+CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOptions& options);
+
+// Builds the response the evaluator sees from a trace's final hop.
+Response response_of(const http::TraceResult& trace);
+
+}  // namespace reqscope::cors

@@ -1,0 +1,98 @@
+#include "reqscope/cors/evaluation.hpp"
+
+#include <algorithm>
+
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::cors {
+
+namespace {
+
+bool wildcard_with_credentials(const http::Headers& headers) {
+  return get_header(headers, "Access-Control-Allow-Origin") == "*" &&
+         get_header(headers, "Access-Control-Allow-Credentials") == "true";
+}
+
+}  // namespace
+
+const Check* Evaluation::first_failure() const {
+  if (preflight) {
+    for (const auto& check : preflight->checks) {
+      if (!check.ok) return &check;
+    }
+  }
+  for (const auto& check : actual.checks) {
+    if (!check.ok) return &check;
+  }
+  return nullptr;
+}
+
+Evaluation evaluate(const Request& request, const std::optional<Response>& preflight,
+                    const std::optional<Response>& actual) {
+  Evaluation evaluation;
+  evaluation.request = request;
+  evaluation.plan = plan_preflight(request);
+  bool preflight_passed = true;
+  if (evaluation.plan.needed) {
+    Exchange exchange;
+    if (preflight) {
+      exchange.sent = true;
+      exchange.response = *preflight;
+      exchange.checks = check_preflight(request, evaluation.plan, *preflight);
+    }
+    preflight_passed = exchange.sent && passed(exchange.checks);
+    evaluation.preflight = std::move(exchange);
+  }
+  if (actual && preflight_passed) {
+    evaluation.actual.sent = true;
+    evaluation.actual.response = *actual;
+    evaluation.actual.checks = check_actual(request, *actual);
+  }
+  evaluation.allowed =
+      preflight_passed && evaluation.actual.sent && passed(evaluation.actual.checks);
+  if (evaluation.allowed) evaluation.readable_headers = readable_headers(request, *actual);
+  evaluation.findings = response_findings(evaluation);
+  return evaluation;
+}
+
+std::vector<Finding> response_findings(const Evaluation& evaluation) {
+  std::vector<Finding> findings;
+  const auto& actual = evaluation.actual;
+  const auto allow_origin = get_header(actual.response.headers, "Access-Control-Allow-Origin");
+  if (actual.sent && allow_origin && *allow_origin != "*" &&
+      !vary_lists_origin(actual.response.headers)) {
+    findings.push_back(
+        {"missing_vary", "medium",
+         "Access-Control-Allow-Origin names one origin but Vary does not list Origin: a shared "
+         "cache can hand this response, with this origin in it, to a page of another origin",
+         "Vary: Origin", ""});
+  }
+  const bool preflight_wildcard =
+      evaluation.preflight && evaluation.preflight->sent &&
+      wildcard_with_credentials(evaluation.preflight->response.headers);
+  if (preflight_wildcard || (actual.sent && wildcard_with_credentials(actual.response.headers))) {
+    findings.push_back(
+        {"wildcard_with_credentials", "medium",
+         "Access-Control-Allow-Origin is * with Access-Control-Allow-Credentials: true; browsers "
+         "refuse every credentialed call to it",
+         "echo the request's origin from an allow-list instead of *, with Vary: Origin", ""});
+  }
+  if (actual.sent && actual.response.status >= 300 && actual.response.status <= 399) {
+    const auto location = get_header(actual.response.headers, "Location");
+    findings.push_back(
+        {"redirect", "info",
+         "the actual response is a " + std::to_string(actual.response.status) +
+             " redirect" + (location ? " to " + util::quote(*location) : std::string()) +
+             "; the browser follows it, CORS-checking every response, and after a redirect to "
+             "another origin it sends Origin: null",
+         "check the redirect's target with reqscope cors, or call it directly", ""});
+  }
+  return findings;
+}
+
+bool has_high_finding(const std::vector<Finding>& findings) {
+  return std::any_of(findings.begin(), findings.end(),
+                     [](const Finding& f) { return f.severity == "high"; });
+}
+
+}  // namespace reqscope::cors

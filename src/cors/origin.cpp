@@ -1,0 +1,104 @@
+#include "reqscope/cors/origin.hpp"
+
+#include "reqscope/http/url.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::cors {
+
+namespace {
+
+constexpr std::size_t kMaxOriginLength = 2048;
+constexpr const char* kOriginHint = "an origin is scheme://host[:port], e.g. https://app.example";
+
+tl::unexpected<Error> bad_origin(std::string_view text, std::string_view why,
+                                 std::string hint = kOriginHint) {
+  return fail("bad_origin", "--origin " + util::quote(text.substr(0, 200)) + ": " + std::string(why),
+              std::move(hint));
+}
+
+}  // namespace
+
+bool Origin::default_port() const {
+  return (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
+}
+
+std::string Origin::serialize() const {
+  if (opaque) return "null";
+  std::string out = scheme + "://" + (host_is_ipv6 ? "[" + host + "]" : host);
+  if (!default_port()) out += ":" + std::to_string(port);
+  return out;
+}
+
+Result<Origin> parse_origin(std::string_view text) {
+  if (text.size() > kMaxOriginLength) {
+    return bad_origin(text, "is longer than " + std::to_string(kMaxOriginLength) + " bytes");
+  }
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte >= 0x7f) {
+      return bad_origin(text, "contains a space, control or non-ASCII byte",
+                        "browsers send origins in ASCII; write an IDN host in its xn-- form");
+    }
+  }
+  if (text == "null") return Origin{"", "", 0, false, true};
+  const auto separator = text.find("://");
+  if (separator == std::string_view::npos) {
+    return bad_origin(text, "has no scheme", "write the scheme, e.g. https://app.example");
+  }
+  const auto scheme = util::to_lower(text.substr(0, separator));
+  if (scheme != "http" && scheme != "https") {
+    return bad_origin(text, "scheme " + util::quote(scheme) + " is not http or https",
+                      "reqscope checks web origins: http:// or https://");
+  }
+  auto rest = text.substr(separator + 3);
+  const auto path = rest.find_first_of("/?#");
+  if (path != std::string_view::npos) {
+    return bad_origin(text, "has a path, query or fragment",
+                      "an origin ends after the host and port: --origin " + scheme + "://" +
+                          std::string(rest.substr(0, path)));
+  }
+  if (rest.find('@') != std::string_view::npos) {
+    return bad_origin(text, "has user info", kOriginHint);
+  }
+  Origin origin;
+  origin.scheme = scheme;
+  std::string_view host = rest;
+  std::string_view port;
+  if (rest.starts_with("[")) {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return bad_origin(text, "has an unclosed '['");
+    host = rest.substr(1, close - 1);
+    const auto after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad_origin(text, "has text after the IPv6 address");
+      port = after.substr(1);
+      if (port.empty()) return bad_origin(text, "has an empty port");
+    }
+    origin.host_is_ipv6 = true;
+  } else {
+    const auto colon = rest.find(':');
+    if (colon != std::string_view::npos) {
+      host = rest.substr(0, colon);
+      port = rest.substr(colon + 1);
+      if (port.empty()) return bad_origin(text, "has an empty port");
+    }
+  }
+  if (host.empty()) return bad_origin(text, "has no host");
+  auto parsed_host = http::parse_host(host);
+  if (!parsed_host) return bad_origin(text, parsed_host.error().message, parsed_host.error().hint);
+  if (origin.host_is_ipv6 != (parsed_host->find(':') != std::string::npos)) {
+    return bad_origin(text, "an IPv6 address goes in brackets, and only an IPv6 address",
+                      "e.g. http://[::1]:8080");
+  }
+  origin.host = *parsed_host;
+  if (port.empty()) {
+    origin.port = scheme == "https" ? 443 : 80;
+  } else {
+    auto parsed_port = http::parse_port(port);
+    if (!parsed_port) return bad_origin(text, parsed_port.error().message, parsed_port.error().hint);
+    origin.port = *parsed_port;
+  }
+  return origin;
+}
+
+}  // namespace reqscope::cors

@@ -1,0 +1,106 @@
+#include "reqscope/cors/probe.hpp"
+
+#include <algorithm>
+
+namespace reqscope::cors {
+
+namespace {
+
+http::TraceResult send(const http::Url& url, const http::TraceOptions& transport,
+                       std::string method, http::Headers headers, bool with_body) {
+  auto options = transport;
+  options.method = std::move(method);
+  options.headers = std::move(headers);
+  if (!with_body) options.body.reset();
+  // The browser CORS-checks each redirect itself; reqscope reports the first response.
+  options.follow_redirects = false;
+  http::Tracer tracer(options);
+  return tracer.run(url);
+}
+
+http::Headers with_origin(http::Headers headers, const std::string& origin) {
+  for (auto& header : headers) {
+    if (header.name == "Origin") header.value = origin;
+  }
+  return headers;
+}
+
+int severity_rank(const std::string& severity) {
+  if (severity == "high") return 0;
+  if (severity == "medium") return 1;
+  if (severity == "low") return 2;
+  return 3;
+}
+
+bool cancelled(const ProbeOptions& options) {
+  return options.transport.cancel != nullptr && options.transport.cancel->load();
+}
+
+void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
+  const auto& evaluation = run.evaluation;
+  const auto& plan = evaluation.plan;
+  const bool preflights = plan.needed;
+  const Response baseline =
+      preflights ? evaluation.preflight->response : evaluation.actual.response;
+  const std::string method = preflights ? "OPTIONS" : plan.method == "HEAD" ? "HEAD" : "GET";
+  const auto headers =
+      preflights ? plan.headers : actual_request_headers(evaluation.request);
+  std::vector<ProbeResponse> responses;
+  for (const auto& probe : scan_probes(evaluation.request.origin)) {
+    if (cancelled(options)) break;
+    ScanExchange exchange{probe, method, std::nullopt};
+    exchange.trace = send(url, options.transport, method, with_origin(headers, probe.origin),
+                          false);
+    if (exchange.trace->ok()) responses.push_back({probe, response_of(*exchange.trace)});
+    run.scan.push_back(std::move(exchange));
+  }
+  auto& findings = run.evaluation.findings;
+  for (auto& finding : scan_findings(evaluation.request, baseline, responses)) {
+    const bool known = std::any_of(findings.begin(), findings.end(),
+                                   [&](const Finding& f) { return f.id == finding.id; });
+    if (!known) findings.push_back(std::move(finding));
+  }
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return severity_rank(a.severity) < severity_rank(b.severity);
+  });
+}
+
+}  // namespace
+
+Response response_of(const http::TraceResult& trace) {
+  if (trace.hops.empty()) return {};
+  const auto& hop = trace.hops.back();
+  return {hop.status, hop.response_headers};
+}
+
+CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOptions& options) {
+  CorsRun run;
+  run.url = url.to_string();
+  const auto plan = plan_preflight(request);
+  std::optional<Response> preflight;
+  std::optional<Response> actual;
+  if (plan.needed) {
+    run.preflight_trace = send(url, options.transport, "OPTIONS", plan.headers, false);
+    if (!run.preflight_trace->ok()) {
+      run.failure = run.preflight_trace->failure;
+      run.evaluation = evaluate(request, std::nullopt, std::nullopt);
+      return run;
+    }
+    preflight = response_of(*run.preflight_trace);
+  }
+  if (!plan.needed || passed(check_preflight(request, plan, *preflight))) {
+    run.actual_trace =
+        send(url, options.transport, plan.method, actual_request_headers(request), true);
+    if (!run.actual_trace->ok()) {
+      run.failure = run.actual_trace->failure;
+      run.evaluation = evaluate(request, preflight, std::nullopt);
+      return run;
+    }
+    actual = response_of(*run.actual_trace);
+  }
+  run.evaluation = evaluate(request, preflight, actual);
+  if (options.scan) run_scan(url, options, run);
+  return run;
+}
+
+}  // namespace reqscope::cors
