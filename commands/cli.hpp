@@ -76,5 +76,6 @@ void register_demo(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_dns(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_tls(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_cors(CLI::App& app, GlobalOptions& global, Runner& runner);
 
 }  // namespace reqscope::cli

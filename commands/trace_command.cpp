@@ -11,56 +11,47 @@
 #include <thread>
 
 #include "cli.hpp"
+#include "reqscope/cors/probe.hpp"
 #include "reqscope/http/expectations.hpp"
 #include "reqscope/http/trace.hpp"
+#include "reqscope/render/cors_human.hpp"
+#include "reqscope/render/cors_json.hpp"
 #include "reqscope/render/trace_human.hpp"
 #include "reqscope/render/trace_json.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/number.hpp"
 #include "reqscope/util/text.hpp"
+#include "request_options.hpp"
 
 namespace reqscope::cli {
 
 namespace {
 
-// The largest request body -d @file will read.
-constexpr std::size_t kMaxBodyBytes = 64 * 1024 * 1024;
-
 struct TraceArgs {
   std::string url;
-  std::string method;
-  std::vector<std::string> headers;
-  std::string data;
+  RequestArgs request;
+  ConnectionArgs connection;
   bool follow = false;
   std::string max_redirs = "20";
-  bool ipv4 = false;
-  bool ipv6 = false;
-  std::vector<std::string> resolve;
-  std::vector<std::string> connect_to;
   std::vector<std::string> dns_servers;
   bool dns_trace = false;
   std::vector<std::string> dns_roots;
-  bool insecure = false;
-  std::string cacert;
-  bool http1_1 = false;
-  bool http2 = false;
   std::string expect_status;
   std::string max_total_ms;
   std::string max_ttfb_ms;
   std::string repeat = "1";
   std::string interval;
   bool reuse = false;
+  std::string origin;
+  bool credentials = false;
 };
-
-Result<std::string> read_body(const std::string& data) {
-  if (data.empty() || data.front() != '@') return data;
-  return read_input_file(data.substr(1), kMaxBodyBytes, "64 MiB", "-d");
-}
 
 struct Plan {
   http::Url url;
   http::TraceOptions options;
   http::Expectations expectations;
+  // Set by --origin: the page whose cross-origin call the trace is.
+  std::optional<cors::Request> cors;
   long repeat = 1;
   std::chrono::nanoseconds interval{0};
 };
@@ -75,38 +66,14 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
   auto timeout = timeout_of(global);
   if (!timeout) return tl::unexpected(timeout.error());
   o.timeout = *timeout;
-  // The length bound keeps a hostile -X out of the request line.
-  if (!args.method.empty() && (args.method.size() > 64 || !http::is_token(args.method))) {
-    return fail("bad_option", "-X: invalid method " + util::quote(args.method), "e.g. -X POST");
-  }
-  o.method = args.method;
-  for (const auto& line : args.headers) {
-    auto header = http::parse_header_line(line);
-    if (!header) return tl::unexpected(header.error());
-    o.headers.push_back(*header);
-  }
-  if (!args.data.empty()) {
-    auto body = read_body(args.data);
-    if (!body) return tl::unexpected(body.error());
-    o.body = *body;
-  }
+  auto request = apply_request_options(args.request, o);
+  if (!request) return tl::unexpected(request.error());
+  auto connection = apply_connection_options(args.connection, o);
+  if (!connection) return tl::unexpected(connection.error());
   o.follow_redirects = args.follow;
   auto max_redirs = util::parse_integer(args.max_redirs, 0, 1000, "--max-redirs");
   if (!max_redirs) return tl::unexpected(max_redirs.error());
   o.max_redirects = static_cast<int>(*max_redirs);
-  if (args.ipv4 && args.ipv6)
-    return fail("bad_option", "-4 and -6 exclude each other", "choose one family");
-  o.family = args.ipv4 ? dns::Family::ipv4 : args.ipv6 ? dns::Family::ipv6 : dns::Family::any;
-  for (const auto& text : args.resolve) {
-    auto rule = http::parse_resolve_override(text);
-    if (!rule) return tl::unexpected(rule.error());
-    o.resolve_overrides.push_back(*rule);
-  }
-  for (const auto& text : args.connect_to) {
-    auto rule = http::parse_connect_to_override(text);
-    if (!rule) return tl::unexpected(rule.error());
-    o.connect_to_overrides.push_back(*rule);
-  }
   for (const auto& text : args.dns_servers) {
     auto server = dns::parse_dns_server(text);
     if (!server) return tl::unexpected(server.error());
@@ -130,21 +97,20 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
     }
     o.dns_walk = walk;
   }
-  o.insecure = args.insecure;
-  if (!args.cacert.empty()) {
-    if (access(args.cacert.c_str(), R_OK) != 0) {
-      return fail("bad_file", "--cacert: cannot read " + util::quote(args.cacert),
-                  "give a PEM file of CA certificates");
-    }
-    o.ca_file = args.cacert;
+  if (args.credentials && args.origin.empty()) {
+    return fail("bad_option", "--credentials only applies with --origin",
+                "add --origin, the page's origin, e.g. --origin https://app.example");
   }
-  if (args.http1_1 && args.http2) {
-    return fail("bad_option", "--http1.1 and --http2 exclude each other",
-                "choose one HTTP version");
+  if (!args.origin.empty()) {
+    auto origin = cors::parse_origin(args.origin);
+    if (!origin) return tl::unexpected(origin.error());
+    cors::Request page{*origin, o.method.empty() ? (o.body ? "POST" : "GET") : o.method, o.headers,
+                       args.credentials};
+    auto sendable = cors::check_sendable(page);
+    if (!sendable) return tl::unexpected(sendable.error());
+    o.headers = cors::actual_request_headers(page);
+    plan.cors = std::move(page);
   }
-  o.http_version = args.http1_1 ? http::HttpVersion::http1_1
-                   : args.http2 ? http::HttpVersion::http2
-                                : http::HttpVersion::automatic;
 
   if (!args.expect_status.empty()) {
     auto status = util::parse_integer(args.expect_status, 100, 599, "--expect-status");
@@ -190,6 +156,43 @@ void sleep_unless_interrupted(std::chrono::nanoseconds duration) {
   }
 }
 
+// One cross-origin call as a browser makes it: the preflight, its own hop,
+// when one is needed, then the request itself unless the preflight failed.
+// `evaluation` is set when both parts answered.
+http::TraceResult cross_origin_call(const Plan& plan, http::Tracer& tracer,
+                                    http::Tracer* preflight_tracer, bool reuse,
+                                    std::optional<cors::Evaluation>& evaluation) {
+  const auto& page = *plan.cors;
+  evaluation.reset();
+  std::optional<cors::Response> preflight;
+  http::TraceResult preflight_run;
+  if (preflight_tracer != nullptr) {
+    preflight_run = preflight_tracer->run(plan.url, reuse);
+    if (!preflight_run.ok()) return preflight_run;
+    preflight = cors::response_of(preflight_run);
+    if (!cors::passed(cors::check_preflight(page, cors::plan_preflight(page), *preflight))) {
+      evaluation = cors::evaluate(page, preflight, std::nullopt);
+      return preflight_run;
+    }
+  }
+  auto run = tracer.run(plan.url, reuse);
+  if (run.ok()) evaluation = cors::evaluate(page, preflight, cors::response_of(run));
+  if (preflight_tracer != nullptr) {
+    run.hops.insert(run.hops.begin(), preflight_run.hops.begin(), preflight_run.hops.end());
+    run.total += preflight_run.total;
+    run.started_at = preflight_run.started_at;
+  }
+  return run;
+}
+
+http::Check cors_check(const cors::Evaluation& evaluation) {
+  const auto* failure = evaluation.first_failure();
+  return {"cors", evaluation.allowed,
+          evaluation.allowed ? "CORS: allowed for " + evaluation.request.origin.serialize()
+          : failure          ? "CORS: blocked: " + failure->detail
+                             : "CORS: blocked"};
+}
+
 int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   auto plan = make_plan(args, global);
   if (!plan) return report_error(global, "trace", plan.error());
@@ -203,15 +206,31 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   }
   const bool progress = series && isatty(STDERR_FILENO) == 1;
   http::Tracer tracer(plan->options);
+  std::unique_ptr<http::Tracer> preflight_tracer;
+  if (plan->cors) {
+    const auto preflight = cors::plan_preflight(*plan->cors);
+    if (preflight.needed) {
+      auto options = plan->options;
+      options.method = "OPTIONS";
+      options.headers = preflight.headers;
+      options.body.reset();
+      options.follow_redirects = false;
+      preflight_tracer = std::make_unique<http::Tracer>(options);
+    }
+  }
+  std::optional<cors::Evaluation> evaluation;
   std::vector<http::TraceResult> runs;
   std::vector<http::Check> checks;
   for (long i = 0; i < plan->repeat && !interrupted(); ++i) {
     if (i > 0) sleep_unless_interrupted(plan->interval);
     if (interrupted()) break;
     if (progress) std::fprintf(stderr, "\rrun %ld/%ld ", i + 1, plan->repeat);
-    auto run = tracer.run(plan->url, args.reuse);
+    auto run = plan->cors ? cross_origin_call(*plan, tracer, preflight_tracer.get(), args.reuse,
+                                              evaluation)
+                          : tracer.run(plan->url, args.reuse);
     if (interrupted()) break;
     runs.push_back(std::move(run));
+    if (evaluation && runs.back().ok()) checks.push_back(cors_check(*evaluation));
     for (auto check : http::evaluate(runs.back(), plan->expectations)) {
       if (series) check.detail = "run " + std::to_string(i + 1) + ": " + check.detail;
       checks.push_back(std::move(check));
@@ -229,12 +248,19 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   }
 
   if (global.json) {
-    print_json(render::trace_document(runs, checks, static_cast<std::size_t>(plan->repeat),
-                                      global.show_secrets));
+    auto document = render::trace_document(runs, checks, static_cast<std::size_t>(plan->repeat),
+                                           global.show_secrets);
+    if (plan->cors) {
+      document["cors"] = evaluation ? render::cors_evaluation_json(*evaluation, global.show_secrets)
+                                    : render::Json(nullptr);
+    }
+    print_json(document);
   } else {
     render::HumanOptions human{style_for(global), global.verbose, global.show_secrets,
                                global.explain};
-    print_stdout(render::render_trace(runs, checks, static_cast<std::size_t>(plan->repeat), human));
+    auto text = render::render_trace(runs, checks, static_cast<std::size_t>(plan->repeat), human);
+    if (evaluation) text += "\n" + render::render_cors_evaluation(*evaluation, human);
+    print_stdout(text);
   }
 
   // Like any command stopped by Ctrl-C, an interrupted series exits 128 + SIGINT.
@@ -254,27 +280,11 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("url", args->url, "The http:// or https:// URL to trace")
       ->required()
       ->type_name("URL");
-  cmd->add_option("-X,--request", args->method, "Request method (default GET, or POST with -d)")
-      ->type_name("METHOD")
-      ->check([](const std::string& method) {
-        return method.empty() ? std::string("-X needs a method name, e.g. -X POST") : std::string();
-      });
-  cmd->add_option("-H,--header", args->headers, "Add a request header 'Name: value' (repeatable)")
-      ->type_name("HEADER")
-      ->allow_extra_args(false);
-  cmd->add_option("-d,--data", args->data, "Request body; @FILE reads a file, @- stdin")
-      ->type_name("DATA");
+  add_request_options(*cmd, args->request);
   cmd->add_flag("-L,--location", args->follow, "Follow redirects, each hop measured on its own");
   cmd->add_option("--max-redirs", args->max_redirs, "Stop after this many redirects (default 20)")
       ->type_name("N");
-  cmd->add_flag("-4,--ipv4", args->ipv4, "Resolve and connect over IPv4 only");
-  cmd->add_flag("-6,--ipv6", args->ipv6, "Resolve and connect over IPv6 only");
-  cmd->add_option("--resolve", args->resolve, "Use ADDR for HOST:PORT instead of DNS (repeatable)")
-      ->type_name("HOST:PORT:ADDR")
-      ->allow_extra_args(false);
-  cmd->add_option("--connect-to", args->connect_to, "Connect to HOST2:PORT2 for HOST1:PORT1")
-      ->type_name("HOST1:PORT1:HOST2:PORT2")
-      ->allow_extra_args(false);
+  add_connection_options(*cmd, args->connection);
   cmd->add_option("--dns-server", args->dns_servers, "Ask this DNS server, not resolv.conf's")
       ->type_name("IP[:PORT]")
       ->allow_extra_args(false);
@@ -282,11 +292,6 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("--dns-root", args->dns_roots, "With --dns-trace: start at this root server")
       ->type_name("IP[:PORT]")
       ->allow_extra_args(false);
-  cmd->add_flag("-k,--insecure", args->insecure, "Continue when the certificate does not verify");
-  cmd->add_option("--cacert", args->cacert, "Trust the CA certificates in this PEM file")
-      ->type_name("FILE");
-  cmd->add_flag("--http1.1", args->http1_1, "Use HTTP/1.1 only");
-  cmd->add_flag("--http2", args->http2, "Use HTTP/2 (ALPN on https, upgrade on http)");
   cmd->add_option("--expect-status", args->expect_status, "Exit 1 unless the final status is CODE")
       ->type_name("CODE");
   cmd->add_option("--max-total-ms", args->max_total_ms, "Exit 1 when the whole trace takes longer")
@@ -298,6 +303,10 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("--interval", args->interval, "Wait this long between repeated runs")
       ->type_name("DURATION");
   cmd->add_flag("--reuse", args->reuse, "Keep connection and DNS answer between runs");
+  cmd->add_option("--origin", args->origin,
+                  "Call as a page of ORIGIN would: CORS preflight, checks")
+      ->type_name("ORIGIN");
+  cmd->add_flag("--credentials", args->credentials, "With --origin: include credentials");
   cmd->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_trace(*args, global); }; });
 }

@@ -67,9 +67,8 @@ std::vector<Finding> response_findings(const Evaluation& evaluation) {
          "cache can hand this response, with this origin in it, to a page of another origin",
          "Vary: Origin", ""});
   }
-  const bool preflight_wildcard =
-      evaluation.preflight && evaluation.preflight->sent &&
-      wildcard_with_credentials(evaluation.preflight->response.headers);
+  const bool preflight_wildcard = evaluation.preflight && evaluation.preflight->sent &&
+                                  wildcard_with_credentials(evaluation.preflight->response.headers);
   if (preflight_wildcard || (actual.sent && wildcard_with_credentials(actual.response.headers))) {
     findings.push_back(
         {"wildcard_with_credentials", "medium",
@@ -81,8 +80,8 @@ std::vector<Finding> response_findings(const Evaluation& evaluation) {
     const auto location = get_header(actual.response.headers, "Location");
     findings.push_back(
         {"redirect", "info",
-         "the actual response is a " + std::to_string(actual.response.status) +
-             " redirect" + (location ? " to " + util::quote(*location) : std::string()) +
+         "the actual response is a " + std::to_string(actual.response.status) + " redirect" +
+             (location ? " to " + util::quote(*location) : std::string()) +
              "; the browser follows it, CORS-checking every response, and after a redirect to "
              "another origin it sends Origin: null",
          "check the redirect's target with reqscope cors, or call it directly", ""});

@@ -12,7 +12,8 @@ constexpr const char* kOriginHint = "an origin is scheme://host[:port], e.g. htt
 
 tl::unexpected<Error> bad_origin(std::string_view text, std::string_view why,
                                  std::string hint = kOriginHint) {
-  return fail("bad_origin", "--origin " + util::quote(text.substr(0, 200)) + ": " + std::string(why),
+  return fail("bad_origin",
+              "--origin " + util::quote(text.substr(0, 200)) + ": " + std::string(why),
               std::move(hint));
 }
 
@@ -95,7 +96,8 @@ Result<Origin> parse_origin(std::string_view text) {
     origin.port = scheme == "https" ? 443 : 80;
   } else {
     auto parsed_port = http::parse_port(port);
-    if (!parsed_port) return bad_origin(text, parsed_port.error().message, parsed_port.error().hint);
+    if (!parsed_port)
+      return bad_origin(text, parsed_port.error().message, parsed_port.error().hint);
     origin.port = *parsed_port;
   }
   return origin;

@@ -11,7 +11,15 @@ http::TraceResult send(const http::Url& url, const http::TraceOptions& transport
   auto options = transport;
   options.method = std::move(method);
   options.headers = std::move(headers);
-  if (!with_body) options.body.reset();
+  if (!with_body) {
+    options.body.reset();
+  } else if (!options.body && (options.method == "POST" || options.method == "PUT")) {
+    // fetch() sends Content-Length: 0 for a POST or PUT without a body; an
+    // empty body does that, and the empty Content-Type stops libcurl's form type.
+    options.body = "";
+    if (!get_header(options.headers, "Content-Type"))
+      options.headers.push_back({"Content-Type", ""});
+  }
   // The browser CORS-checks each redirect itself; reqscope reports the first response.
   options.follow_redirects = false;
   http::Tracer tracer(options);
@@ -43,17 +51,19 @@ void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
   const Response baseline =
       preflights ? evaluation.preflight->response : evaluation.actual.response;
   const std::string method = preflights ? "OPTIONS" : plan.method == "HEAD" ? "HEAD" : "GET";
-  const auto headers =
-      preflights ? plan.headers : actual_request_headers(evaluation.request);
+  const auto headers = preflights ? plan.headers : actual_request_headers(evaluation.request);
   std::vector<ProbeResponse> responses;
-  for (const auto& probe : scan_probes(evaluation.request.origin)) {
+  const auto probes = scan_probes(evaluation.request.origin);
+  for (const auto& probe : probes) {
     if (cancelled(options)) break;
+    if (options.progress) options.progress(run.scan.size(), probes.size());
     ScanExchange exchange{probe, method, std::nullopt};
-    exchange.trace = send(url, options.transport, method, with_origin(headers, probe.origin),
-                          false);
+    exchange.trace =
+        send(url, options.transport, method, with_origin(headers, probe.origin), false);
     if (exchange.trace->ok()) responses.push_back({probe, response_of(*exchange.trace)});
     run.scan.push_back(std::move(exchange));
   }
+  if (options.progress) options.progress(probes.size(), probes.size());
   auto& findings = run.evaluation.findings;
   for (auto& finding : scan_findings(evaluation.request, baseline, responses)) {
     const bool known = std::any_of(findings.begin(), findings.end(),
@@ -99,6 +109,15 @@ CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOption
     actual = response_of(*run.actual_trace);
   }
   run.evaluation = evaluate(request, preflight, actual);
+  const auto& origin = request.origin;
+  if (!origin.opaque && origin.scheme == url.scheme && origin.host == url.host &&
+      origin.port == url.port) {
+    run.evaluation.findings.push_back({"same_origin", "info",
+                                       "the page and the URL share the origin " +
+                                           origin.serialize() +
+                                           ": a browser applies no CORS checks to this call",
+                                       "give the origin of the page that calls this API", ""});
+  }
   if (options.scan) run_scan(url, options, run);
   return run;
 }

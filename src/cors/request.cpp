@@ -67,7 +67,7 @@ bool is_digit(char c) {
 }
 
 // Fetch "parse a single range header value" without whitespace: "bytes=" start "-" [end].
-// Returns whether the value parsed and has a start (a suffix range is not safelisted).
+// Why the value is not one safelisted range with a start (a suffix range is not), if it is not.
 std::optional<std::string> range_problem(std::string_view value) {
   constexpr std::string_view kPrefix = "bytes=";
   if (value.size() < kPrefix.size() || !util::iequals(value.substr(0, kPrefix.size()), kPrefix))
@@ -77,7 +77,8 @@ std::optional<std::string> range_problem(std::string_view value) {
   while (i < rest.size() && is_digit(rest[i]))
     ++i;
   const auto start = rest.substr(0, i);
-  if (i >= rest.size() || rest[i] != '-') return "a safelisted Range is one range, bytes=START-[END]";
+  if (i >= rest.size() || rest[i] != '-')
+    return "a safelisted Range is one range, bytes=START-[END]";
   const auto end = rest.substr(i + 1);
   if (!std::all_of(end.begin(), end.end(), is_digit))
     return "a safelisted Range is one range, bytes=START-[END]";
@@ -89,14 +90,31 @@ std::optional<std::string> range_problem(std::string_view value) {
 }
 
 std::string unsafe_byte_reason(char c) {
-  return "its value contains " + describe_byte(c) + ", a CORS-unsafe request-header byte";
+  return "the value contains " + describe_byte(c) + ", a CORS-unsafe request-header byte";
 }
 
 constexpr std::array<std::string_view, 21> kForbiddenNames = {
-    "accept-charset", "accept-encoding", "access-control-request-headers",
-    "access-control-request-method", "connection", "content-length", "cookie", "cookie2", "date",
-    "dnt", "expect", "host", "keep-alive", "origin", "referer", "set-cookie", "te", "trailer",
-    "transfer-encoding", "upgrade", "via",
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
 };
 
 constexpr std::array<std::string_view, 3> kMethodOverrideNames = {
@@ -162,14 +180,14 @@ bool is_forbidden_request_header(const http::Header& header) {
 std::optional<std::string> unsafe_header_reason(const http::Header& header) {
   const auto name = util::to_lower(header.name);
   const std::string_view value = header.value;
-  const bool known = name == "accept" || name == "accept-language" ||
-                     name == "content-language" || name == "content-type" || name == "range";
+  const bool known = name == "accept" || name == "accept-language" || name == "content-language" ||
+                     name == "content-type" || name == "range";
   if (!known) {
-    return "it is not one of the CORS-safelisted request-headers (Accept, Accept-Language, "
-           "Content-Language, Content-Type, Range)";
+    return "not a CORS-safelisted request-header (only Accept, Accept-Language, "
+           "Content-Language, Content-Type and Range can be)";
   }
   if (value.size() > kMaxSafelistedValue) {
-    return "its value is " + std::to_string(value.size()) + " bytes, over the safelist's " +
+    return "the value is " + std::to_string(value.size()) + " bytes, over the safelist's " +
            std::to_string(kMaxSafelistedValue);
   }
   if (name == "accept") {
@@ -177,13 +195,13 @@ std::optional<std::string> unsafe_header_reason(const http::Header& header) {
   } else if (name == "accept-language" || name == "content-language") {
     const auto bad = std::find_if_not(value.begin(), value.end(), is_language_byte);
     if (bad != value.end()) {
-      return "its value contains " + describe_byte(*bad) +
+      return "the value contains " + describe_byte(*bad) +
              "; language values may hold only letters, digits, space and *,-.;=";
     }
   } else if (name == "content-type") {
     if (auto c = first_unsafe_byte(value)) return unsafe_byte_reason(*c);
     const auto essence = mime_essence(value);
-    if (!essence) return "its value is not a MIME type";
+    if (!essence) return "the value is not a MIME type";
     if (*essence != "application/x-www-form-urlencoded" && *essence != "multipart/form-data" &&
         *essence != "text/plain") {
       return util::quote(*essence) +
@@ -250,12 +268,12 @@ PreflightPlan plan_preflight(const Request& request) {
   PreflightPlan plan;
   plan.method = normalize_method(request.method);
   if (!is_safelisted_method(plan.method)) {
-    plan.reasons.push_back("the method " + plan.method +
-                           " is not a CORS-safelisted method (GET, HEAD, POST)");
+    plan.reasons.push_back("method " + plan.method +
+                           ": not a CORS-safelisted method (GET, HEAD, POST)");
   }
   plan.unsafe_headers = unsafe_request_headers(request.headers);
   for (const auto& header : plan.unsafe_headers)
-    plan.reasons.push_back("the header " + header.name + " is not safelisted: " + header.reason);
+    plan.reasons.push_back("header " + header.name + ": " + header.reason);
   plan.needed = !plan.reasons.empty();
   plan.headers.push_back({"Origin", request.origin.serialize()});
   plan.headers.push_back({"Access-Control-Request-Method", plan.method});

@@ -76,8 +76,8 @@ Check allow_origin_check(const Request& request, const Response& response) {
   check.fix = exact_fix;
   if (check.headers.size() > 1 || value->find(',') != std::string::npos ||
       value->find(' ') != std::string::npos) {
-    check.detail = util::quote(*value) +
-                   " holds several values; it must be exactly one origin (or *)";
+    check.detail =
+        util::quote(*value) + " holds several values; it must be exactly one origin (or *)";
     check.fix += " (send only the request's origin, chosen from your allow-list)";
   } else if (*value == origin + "/") {
     check.detail = util::quote(*value) + " has a trailing slash; an origin has no path";
@@ -91,8 +91,12 @@ Check allow_origin_check(const Request& request, const Response& response) {
 }
 
 Check allow_credentials_check(const Response& response) {
-  Check check{"allow_credentials", kCorsCheck, false, "",
-              evidence(response.headers, kAllowCredentials), ""};
+  Check check{"allow_credentials",
+              kCorsCheck,
+              false,
+              "",
+              evidence(response.headers, kAllowCredentials),
+              ""};
   const auto value = get_header(response.headers, kAllowCredentials);
   if (value && *value == "true") {
     check.ok = true;
@@ -117,11 +121,13 @@ Check ok_status_check(const Response& response) {
   }
   check.detail = "the preflight answered " + status + "; the browser needs 200-299";
   if (response.status >= 300 && response.status <= 399) {
-    check.fix = "answer OPTIONS at this URL with 204 and the CORS headers: preflights never "
-                "follow redirects";
+    check.fix =
+        "answer OPTIONS at this URL with 204 and the CORS headers: preflights never "
+        "follow redirects";
   } else if (response.status == 401 || response.status == 403) {
-    check.fix = "answer OPTIONS with 204 before authentication: preflights never carry "
-                "credentials";
+    check.fix =
+        "answer OPTIONS with 204 before authentication: preflights never carry "
+        "credentials";
   } else if (response.status == 404 || response.status == 405 || response.status == 501) {
     check.fix = "add a route for OPTIONS that answers 204 with the CORS headers";
   } else {
@@ -132,8 +138,12 @@ Check ok_status_check(const Response& response) {
 
 Check allow_methods_check(const Request& request, const PreflightPlan& plan,
                           const Response& response) {
-  Check check{"allow_methods", "CORS-preflight fetch: methods", false, "",
-              evidence(response.headers, kAllowMethods), ""};
+  Check check{"allow_methods",
+              "CORS-preflight fetch: methods",
+              false,
+              "",
+              evidence(response.headers, kAllowMethods),
+              ""};
   const auto& method = plan.method;
   if (is_safelisted_method(method)) {
     check.ok = true;
@@ -161,7 +171,8 @@ Check allow_methods_check(const Request& request, const PreflightPlan& plan,
     check.detail = "the preflight response has no Access-Control-Allow-Methods, and " + method +
                    " is not safelisted";
   } else if (contains_ignoring_case(list.members, method)) {
-    check.detail = "the list has " + method + " in another case; method names are compared "
+    check.detail = "the list has " + method +
+                   " in another case; method names are compared "
                    "byte for byte, and the browser upper-cases only DELETE, GET, HEAD, OPTIONS, "
                    "POST and PUT";
     check.fix += " (or write the method in upper case in the page)";
@@ -175,8 +186,12 @@ Check allow_methods_check(const Request& request, const PreflightPlan& plan,
 
 Check allow_headers_check(const Request& request, const PreflightPlan& plan,
                           const Response& response) {
-  Check check{"allow_headers", "CORS-preflight fetch: headers", false, "",
-              evidence(response.headers, kAllowHeaders), ""};
+  Check check{"allow_headers",
+              "CORS-preflight fetch: headers",
+              false,
+              "",
+              evidence(response.headers, kAllowHeaders),
+              ""};
   std::vector<std::string> needed;
   for (const auto& header : plan.unsafe_headers)
     needed.push_back(header.name);
@@ -202,8 +217,10 @@ Check allow_headers_check(const Request& request, const PreflightPlan& plan,
   }
   check.fix = list_fix(kAllowHeaders, list.members, missing);
   if (!list.present) {
-    check.detail = "the preflight response has no Access-Control-Allow-Headers, and the request "
-                   "sends " + util::join(missing, ", ");
+    check.detail =
+        "the preflight response has no Access-Control-Allow-Headers, and the request "
+        "sends " +
+        util::join(missing, ", ");
   } else if (authorization_under_wildcard) {
     check.detail = "* never covers Authorization; list it by name";
   } else if (wildcard) {
@@ -216,8 +233,8 @@ Check allow_headers_check(const Request& request, const PreflightPlan& plan,
 }
 
 Check max_age_check(const Response& response) {
-  Check check{"max_age", "CORS-preflight cache", true, "", evidence(response.headers, kMaxAgeHeader),
-              ""};
+  Check check{
+      "max_age", "CORS-preflight cache", true, "", evidence(response.headers, kMaxAgeHeader), ""};
   const auto age = preflight_max_age(response.headers);
   const auto seconds = std::to_string(age.seconds) + " s";
   if (!age.present) {
@@ -226,8 +243,10 @@ Check max_age_check(const Response& response) {
   } else if (!age.valid) {
     check.detail = "Access-Control-Max-Age is not a number of seconds; the browser uses " + seconds;
   } else if (age.capped_from != 0) {
-    check.detail = "the browser keeps this preflight for " + seconds + " (Chromium's cap; the "
-                   "server asked for " + std::to_string(age.capped_from) + " s)";
+    check.detail = "the browser keeps this preflight for " + seconds +
+                   " (Chromium's cap; the "
+                   "server asked for " +
+                   std::to_string(age.capped_from) + " s)";
   } else if (age.seconds == 0) {
     check.detail = "Access-Control-Max-Age is 0: the browser sends a preflight before every call";
   } else {

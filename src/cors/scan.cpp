@@ -49,8 +49,8 @@ Finding probe_finding(const ScanProbe& probe, const Response& response) {
   const std::string severity = credentials ? "high" : "medium";
   if (probe.id == "unrelated") {
     return {"origin_reflected", severity,
-            "an unrelated origin (" + probe.origin + ") is allowed: the server reflects any Origin" +
-                with_credentials,
+            "an unrelated origin (" + probe.origin +
+                ") is allowed: the server reflects any Origin" + with_credentials,
             kAllowListFix, probe.origin};
   }
   if (probe.id == "null") {
@@ -89,12 +89,13 @@ std::vector<ScanProbe> scan_probes(const Origin& origin) {
   if (origin.opaque) return probes;
   probes.push_back({"null", "null", "the opaque origin of sandboxed frames and file: pages"});
   if (!origin.host_is_ipv6) {
-    probes.push_back({"prefix", origin_with(origin, origin.scheme, origin.host + ".evil.test",
-                                            origin.port),
+    probes.push_back({"prefix",
+                      origin_with(origin, origin.scheme, origin.host + ".evil.test", origin.port),
                       "a host that starts with the page's host"});
-    probes.push_back({"suffix", origin_with(origin, origin.scheme,
-                                            "evil" + registrable_guess(origin.host), origin.port),
-                      "a host that ends with the page's domain"});
+    probes.push_back(
+        {"suffix",
+         origin_with(origin, origin.scheme, "evil" + registrable_guess(origin.host), origin.port),
+         "a host that ends with the page's domain"});
   }
   const std::string other_scheme = origin.scheme == "https" ? "http" : "https";
   const std::uint16_t scheme_port =
@@ -146,8 +147,9 @@ std::vector<Finding> scan_findings(const Request& request, const Response& basel
   if (std::find(extra.begin(), extra.end(), "*") != extra.end()) {
     findings.push_back({"allow_methods_broad", "low",
                         "Access-Control-Allow-Methods is *: every method is allowed cross-origin",
-                        "Access-Control-Allow-Methods: " + method + " (the methods this resource "
-                        "serves)",
+                        "Access-Control-Allow-Methods: " + method +
+                            " (the methods this resource "
+                            "serves)",
                         ""});
   } else if (!extra.empty()) {
     findings.push_back({"allow_methods_broad", "low",

@@ -13,31 +13,11 @@ constexpr std::size_t kLabelWidth = 12;
 
 constexpr std::size_t kValueColumn = kLabelWidth + 3;
 
-// Splits words longer than `width` characters (a long claim, a signature) into
-// pieces of `width`, so util::wrap() can keep every line within the columns;
-// each piece fills a line, so no space appears inside the value.
-std::string split_long_words(std::string_view text, std::size_t width) {
-  std::string out;
-  std::size_t run = 0;  // characters since the last space
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    const bool starts_character = (byte & 0xC0) != 0x80;
-    if (text[i] == ' ') {
-      run = 0;
-    } else if (starts_character && run++ == width) {
-      out += ' ';
-      run = 1;
-    }
-    out += text[i];
-  }
-  return out;
-}
-
 // "  label        value", the value wrapped under itself; a label too long for
 // its column gets a line of its own.
 std::string row(const std::string& label, const std::string& value) {
   const std::string indent(kValueColumn, ' ');
-  const auto text = split_long_words(value, kColumns - kValueColumn);
+  const auto text = util::split_long_words(value, kColumns - kValueColumn);
   if (util::display_width(label) > kLabelWidth) {
     return "  " + label + "\n" + util::wrap(text, kColumns, indent, indent);
   }

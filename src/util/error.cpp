@@ -8,9 +8,8 @@ namespace reqscope {
 namespace {
 
 constexpr std::array<std::string_view, 11> kUsageKinds = {
-    "usage",     "bad_url",          "bad_header",      "bad_duration",
-    "bad_option", "bad_file",        "bad_key",         "bad_token",
-    "bad_origin", "forbidden_header", "forbidden_method",
+    "usage",   "bad_url",   "bad_header", "bad_duration",     "bad_option",       "bad_file",
+    "bad_key", "bad_token", "bad_origin", "forbidden_header", "forbidden_method",
 };
 
 constexpr std::array<std::string_view, 19> kNetworkKinds = {

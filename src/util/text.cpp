@@ -64,6 +64,23 @@ std::size_t display_width(std::string_view text) {
   return width;
 }
 
+std::string split_long_words(std::string_view text, std::size_t width) {
+  std::string out;
+  std::size_t run = 0;  // characters since the last space
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool starts_character = (byte & 0xC0) != 0x80;
+    if (text[i] == ' ') {
+      run = 0;
+    } else if (starts_character && run++ == width) {
+      out += ' ';
+      run = 1;
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 std::string wrap(std::string_view text, std::size_t width, std::string_view first,
                  std::string_view rest) {
   std::string out(first);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +17,8 @@ struct ProbeOptions {
   // headers are set per request.
   http::TraceOptions transport;
   bool scan = false;
+  // Called before each scan probe and once after the last (done == total).
+  std::function<void(std::size_t done, std::size_t total)> progress;
 };
 
 // One --scan request and its response.

@@ -23,6 +23,10 @@ std::size_t display_width(std::string_view text);
 std::string wrap(std::string_view text, std::size_t width, std::string_view first,
                  std::string_view rest);
 
+// Splits words longer than `width` characters (a long header value, a signature)
+// into pieces of `width`, so wrap() can keep every line within the columns.
+std::string split_long_words(std::string_view text, std::size_t width);
+
 std::string to_lower(std::string_view text);
 std::string_view trim(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
