@@ -270,8 +270,8 @@ std::string explain_cors(const cors::Evaluation& evaluation) {
       "Authorization or custom header) is first announced by an OPTIONS preflight, and sent "
       "only if the server agrees. ";
   if (evaluation.plan.needed) {
-    preflight +=
-        "Here a preflight was needed because " + util::join(evaluation.plan.reasons, "; ") + ". ";
+    preflight += "Here the browser sends a preflight first (" +
+                 util::join(evaluation.plan.reasons, "; ") + "). ";
     if (evaluation.preflight && evaluation.preflight->sent) {
       const auto age = cors::preflight_max_age(evaluation.preflight->response.headers);
       preflight += "Its answer may be reused for " + std::to_string(age.seconds) +
