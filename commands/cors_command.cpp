@@ -124,7 +124,7 @@ int run_cors(const CorsArgs& args, const GlobalOptions& global) {
 
 void register_cors(CLI::App& app, GlobalOptions& global, Runner& runner) {
   auto args = std::make_shared<CorsArgs>();
-  auto* cmd = app.add_subcommand("cors", "Would a browser allow this cross-origin call? Why not?");
+  auto* cmd = app.add_subcommand("cors", "Would a browser allow this cross-origin call? Why?");
   cmd->footer(kGlobalFooter);
   cmd->add_option("url", args->url, "The http:// or https:// URL the page calls")
       ->required()
@@ -134,7 +134,7 @@ void register_cors(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("ORIGIN");
   add_request_options(*cmd, args->request, "-X,--method,--request");
   cmd->add_flag("--credentials", args->credentials,
-                "Include credentials (fetch's credentials: \"include\")");
+                "Send as fetch does with credentials: \"include\"");
   cmd->add_option("--content-type", args->content_type, "The request's Content-Type")
       ->type_name("TYPE");
   cmd->add_flag("--scan", args->scan, "Probe for misconfigurations (at most 8 requests)");

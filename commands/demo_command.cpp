@@ -3,12 +3,15 @@
 #include <optional>
 
 #include "cli.hpp"
+#include "reqscope/cors/probe.hpp"
 #include "reqscope/dns/walk.hpp"
 #include "reqscope/http/trace.hpp"
 #include "reqscope/jwt/jwks_fetch.hpp"
 #include "reqscope/jwt/verify.hpp"
 #include "reqscope/lab/dns_server.hpp"
 #include "reqscope/lab/server.hpp"
+#include "reqscope/render/cors_human.hpp"
+#include "reqscope/render/cors_json.hpp"
 #include "reqscope/render/dns_human.hpp"
 #include "reqscope/render/dns_json.hpp"
 #include "reqscope/render/jwt_human.hpp"
@@ -87,6 +90,20 @@ JwtStep run_jwt_step(const std::string& base, std::chrono::nanoseconds timeout) 
   return step;
 }
 
+// The CORS step: the page's origin, and the lab URL before and after the fix.
+constexpr const char* kDemoOrigin = "https://app.example";
+constexpr const char* kDemoCorsBlocked = "/cors/api?origin=https://app.example&methods=GET";
+constexpr const char* kDemoCorsFixed =
+    "/cors/api?origin=https://app.example&methods=GET,PUT&headers=x-api-key&max_age=600";
+
+// A page of kDemoOrigin calling `url` with PUT and an API key header.
+cors::CorsRun run_cors_step(const std::string& url, std::chrono::nanoseconds timeout) {
+  cors::ProbeOptions options;
+  options.transport.timeout = timeout;
+  const cors::Request page{*cors::parse_origin(kDemoOrigin), "PUT", {{"X-Api-Key", "demo"}}, false};
+  return cors::run_cors(*http::parse_url(url), page, options);
+}
+
 int run_demo(const GlobalOptions& global) {
   auto timeout = timeout_of(global);
   if (!timeout) return report_error(global, "demo", timeout.error());
@@ -116,7 +133,7 @@ int run_demo(const GlobalOptions& global) {
   };
 
   const auto style = style_for(global);
-  const auto step_count = steps.size() + 3;
+  const auto step_count = steps.size() + 4;
   const auto heading = [&](std::size_t index, const std::string& title, const std::string& lesson,
                            const std::string& command) {
     print_stdout(fmt::format(
@@ -251,6 +268,48 @@ int run_demo(const GlobalOptions& global) {
       print_stdout("The forged copy (sub changed to \"admin\", signature kept):\n\n" +
                    render::render_jwt_verify(*jwt_step.tampered, human) + "\n");
     }
+  }
+  // A cross-origin call a browser blocks, and the same call once the server allows it.
+  const auto blocked = run_cors_step(base + kDemoCorsBlocked, *timeout);
+  const auto fixed = run_cors_step(base + kDemoCorsFixed, *timeout);
+  for (const auto* run : {&blocked, &fixed}) {
+    if (!failed && !run->ok()) failed = exit_code_for(run->failure->error.kind);
+  }
+  if (!failed && (blocked.evaluation.allowed || !fixed.evaluation.allowed))
+    failed = ExitCode::check_failed;
+  const auto cors_command = [&](const char* path) {
+    return "reqscope cors '" + base + path + "' --origin " + kDemoOrigin +
+           " -X PUT -H 'X-Api-Key: demo'" + (default_timeout ? "" : " --timeout " + global.timeout);
+  };
+  const std::string cors_title = "A cross-origin call, blocked and then allowed";
+  if (global.json) {
+    const auto document = [&](const cors::CorsRun& run) {
+      if (!run.ok()) return render::Json{{"error", render::error_json(run.failure->error)}};
+      auto result = render::cors_document(run, false, global.show_secrets);
+      result.erase("schema");
+      return result;
+    };
+    documents.push_back({{"title", cors_title},
+                         {"command", cors_command(kDemoCorsBlocked) + " --explain"},
+                         {"cors", document(blocked)},
+                         {"fixed_command", cors_command(kDemoCorsFixed)},
+                         {"fixed", document(fixed)}});
+  } else {
+    heading(steps.size() + 3, cors_title,
+            "A page on https://app.example sends PUT with an X-Api-Key header to the\n"
+            "lab. The browser asks first (a preflight) and the lab's answer does not\n"
+            "allow PUT or the header, so the call is blocked; the fix names the\n"
+            "headers to send. With them (the second URL) the same call is allowed.",
+            cors_command(kDemoCorsBlocked) + " --explain");
+    render::HumanOptions human{style, global.verbose, global.show_secrets, true};
+    const auto show = [&](const cors::CorsRun& run) {
+      return run.ok() ? render::render_cors(run, false, human)
+                      : render::error_block(run.failure->error);
+    };
+    print_stdout(show(blocked) + "\n");
+    human.explain = false;
+    print_stdout("The fixed server:\n$ " + cors_command(kDemoCorsFixed) + "\n\n" + show(fixed) +
+                 "\n");
   }
   if (global.json) {
     print_json(render::Json{{"schema", "reqscope.demo/1"}, {"ok", !failed}, {"steps", documents}});

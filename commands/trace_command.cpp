@@ -303,8 +303,7 @@ void register_trace(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("--interval", args->interval, "Wait this long between repeated runs")
       ->type_name("DURATION");
   cmd->add_flag("--reuse", args->reuse, "Keep connection and DNS answer between runs");
-  cmd->add_option("--origin", args->origin,
-                  "Call as a page of ORIGIN would: CORS preflight, checks")
+  cmd->add_option("--origin", args->origin, "Call as a page of ORIGIN would: CORS checks")
       ->type_name("ORIGIN");
   cmd->add_flag("--credentials", args->credentials, "With --origin: include credentials");
   cmd->callback(

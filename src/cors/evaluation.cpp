@@ -6,14 +6,19 @@
 
 namespace reqscope::cors {
 
-namespace {
+namespace {}  // namespace
 
-bool wildcard_with_credentials(const http::Headers& headers) {
-  return get_header(headers, "Access-Control-Allow-Origin") == "*" &&
-         get_header(headers, "Access-Control-Allow-Credentials") == "true";
+std::optional<Finding> wildcard_with_credentials(const http::Headers& headers) {
+  if (get_header(headers, "Access-Control-Allow-Origin") != "*" ||
+      get_header(headers, "Access-Control-Allow-Credentials") != "true") {
+    return std::nullopt;
+  }
+  return Finding{
+      "wildcard_with_credentials", "medium",
+      "Access-Control-Allow-Origin is * with Access-Control-Allow-Credentials: true; browsers "
+      "refuse every credentialed call to it",
+      "echo the request's origin from an allow-list instead of *, with Vary: Origin", ""};
 }
-
-}  // namespace
 
 const Check* Evaluation::first_failure() const {
   if (preflight) {
@@ -67,15 +72,11 @@ std::vector<Finding> response_findings(const Evaluation& evaluation) {
          "cache can hand this response, with this origin in it, to a page of another origin",
          "Vary: Origin", ""});
   }
-  const bool preflight_wildcard = evaluation.preflight && evaluation.preflight->sent &&
-                                  wildcard_with_credentials(evaluation.preflight->response.headers);
-  if (preflight_wildcard || (actual.sent && wildcard_with_credentials(actual.response.headers))) {
-    findings.push_back(
-        {"wildcard_with_credentials", "medium",
-         "Access-Control-Allow-Origin is * with Access-Control-Allow-Credentials: true; browsers "
-         "refuse every credentialed call to it",
-         "echo the request's origin from an allow-list instead of *, with Vary: Origin", ""});
-  }
+  auto wildcard = evaluation.preflight && evaluation.preflight->sent
+                      ? wildcard_with_credentials(evaluation.preflight->response.headers)
+                      : std::nullopt;
+  if (!wildcard && actual.sent) wildcard = wildcard_with_credentials(actual.response.headers);
+  if (wildcard) findings.push_back(std::move(*wildcard));
   if (actual.sent && actual.response.status >= 300 && actual.response.status <= 399) {
     const auto location = get_header(actual.response.headers, "Location");
     findings.push_back(

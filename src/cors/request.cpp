@@ -56,8 +56,11 @@ std::optional<std::string> mime_essence(std::string_view value) {
   const auto slash = value.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   const auto type = value.substr(0, slash);
+  // Only trailing whitespace leaves the subtype: "text/ plain" is not a MIME type.
   auto subtype = value.substr(slash + 1);
-  subtype = strip_whitespace(subtype.substr(0, subtype.find(';')));
+  subtype = subtype.substr(0, subtype.find(';'));
+  while (!subtype.empty() && is_http_whitespace(subtype.back()))
+    subtype.remove_suffix(1);
   if (!is_mime_token(type) || !is_mime_token(subtype)) return std::nullopt;
   return util::to_lower(type) + "/" + util::to_lower(subtype);
 }
@@ -70,8 +73,8 @@ bool is_digit(char c) {
 // Why the value is not one safelisted range with a start (a suffix range is not), if it is not.
 std::optional<std::string> range_problem(std::string_view value) {
   constexpr std::string_view kPrefix = "bytes=";
-  if (value.size() < kPrefix.size() || !util::iequals(value.substr(0, kPrefix.size()), kPrefix))
-    return "a Range value must start with \"bytes=\"";
+  // Fetch compares "bytes" case-sensitively.
+  if (!value.starts_with(kPrefix)) return "a Range value must start with \"bytes=\"";
   auto rest = value.substr(kPrefix.size());
   std::size_t i = 0;
   while (i < rest.size() && is_digit(rest[i]))

@@ -145,15 +145,16 @@ Check allow_methods_check(const Request& request, const PreflightPlan& plan,
               evidence(response.headers, kAllowMethods),
               ""};
   const auto& method = plan.method;
-  if (is_safelisted_method(method)) {
-    check.ok = true;
-    check.detail = method + " is a CORS-safelisted method; it need not be listed";
-    return check;
-  }
+  // An unreadable list fails the preflight even when the method need not be listed.
   const auto list = extract_token_list(response.headers, kAllowMethods);
   if (!list.error.empty()) {
     check.detail = "Access-Control-Allow-Methods is not a comma-separated list: " + list.error;
     check.fix = list_fix(kAllowMethods, {}, {method});
+    return check;
+  }
+  if (is_safelisted_method(method)) {
+    check.ok = true;
+    check.detail = method + " is a CORS-safelisted method; it need not be listed";
     return check;
   }
   if (contains_exact(list.members, method)) {
@@ -303,7 +304,11 @@ std::vector<Check> check_preflight(const Request& request, const PreflightPlan& 
   auto cors = check_actual(request, response);
   checks.insert(checks.end(), cors.begin(), cors.end());
   checks.push_back(allow_methods_check(request, plan, response));
-  if (!plan.unsafe_headers.empty()) checks.push_back(allow_headers_check(request, plan, response));
+  // An unreadable list fails the preflight even when no header needs listing.
+  if (!plan.unsafe_headers.empty() ||
+      !extract_token_list(response.headers, kAllowHeaders).error.empty()) {
+    checks.push_back(allow_headers_check(request, plan, response));
+  }
   checks.push_back(max_age_check(response));
   return checks;
 }

@@ -138,6 +138,9 @@ std::vector<Finding> scan_findings(const Request& request, const Response& basel
                         ""});
   }
 
+  if (auto wildcard = wildcard_with_credentials(baseline.headers))
+    findings.push_back(std::move(*wildcard));
+
   const auto methods = extract_token_list(baseline.headers, "Access-Control-Allow-Methods");
   const auto method = normalize_method(request.method);
   std::vector<std::string> extra;

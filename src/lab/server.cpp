@@ -3,13 +3,14 @@
 #include <httplib.h>
 
 #include <algorithm>
-#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "cors_routes.hpp"
 #include "jwt_routes.hpp"
+#include "parameters.hpp"
 #include "reqscope/tls/self_signed.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -18,27 +19,6 @@ namespace reqscope::lab {
 namespace {
 
 constexpr std::size_t kWorkerThreads = 64;
-
-// Parses a non-negative decimal no larger than `max`, or explains why not.
-std::optional<long> parse_bounded(const std::string& text, long max, std::string& why) {
-  long value = -1;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || value < 0) {
-    why = util::quote(text) + " is not a non-negative integer";
-    return std::nullopt;
-  }
-  if (value > max) {
-    why = util::quote(text) + " exceeds the cap of " + std::to_string(max);
-    return std::nullopt;
-  }
-  return value;
-}
-
-void bad_request(httplib::Response& res, const std::string& why) {
-  res.status = 400;
-  res.set_content("bad request: " + why + "\n", "text/plain");
-}
 
 constexpr const char* kIndexHtml = R"(<!doctype html>
 <html><head><meta charset="utf-8"><title>reqscope lab</title></head>
@@ -54,6 +34,10 @@ constexpr const char* kIndexHtml = R"(<!doctype html>
 <li><code>/close</code> drops the connection mid-response</li>
 <li><code>/jwt/jwks.json</code> the lab's public keys; <code>/jwt/token?alg=RS256&amp;ttl=60&amp;sub=alice</code>
 issues a token; <code>/jwt/protected</code> wants <code>Authorization: Bearer TOKEN</code></li>
+<li><code>/cors/{name}?origin=https://app.test&amp;credentials=1</code> answers CORS preflights and
+requests as its parameters say (also <code>wildcard</code>, <code>reflect</code>, <code>methods</code>,
+<code>headers</code>, <code>expose</code>, <code>max_age</code>, <code>vary</code>,
+<code>preflight_status</code>, <code>actual</code>, <code>status</code>)</li>
 </ul>
 <p>See reqscope-lab(1).</p>
 </body></html>
@@ -72,6 +56,7 @@ struct LabServer::Impl {
   bool stopping = false;
   tls::KeyAndCertificate credentials;
   JwtRoutes jwt;
+  CorsRoutes cors;
 
   // Waits for `ms` or until the server stops, whichever comes first; false when stopping.
   bool pause(long ms) {
@@ -196,14 +181,24 @@ void LabServer::Impl::add_routes() {
   });
 
   jwt.add_to(svr);
+  cors.add_to(svr);
 
-  svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404 && res.body.empty()) {
-      res.set_content(
-          "not found: " + util::quote(req.path) + " is not a lab endpoint; see reqscope-lab(1)\n",
-          "text/plain");
-    }
-  });
+  // Added last, so it takes only what no endpoint above took. Unlike an error
+  // handler, it leaves an endpoint's own empty 404 alone, such as that of a
+  // /cors preflight with preflight_status=404.
+  const auto not_found = [](const httplib::Request& req, httplib::Response& res) {
+    res.status = 404;
+    res.set_content(
+        "not found: " + util::quote(req.path) + " is not a lab endpoint; see reqscope-lab(1)\n",
+        "text/plain");
+  };
+  const std::string any_path = R"([\s\S]*)";  // '.' would miss a path with a decoded %0A
+  svr.Get(any_path, not_found);
+  svr.Post(any_path, not_found);
+  svr.Put(any_path, not_found);
+  svr.Patch(any_path, not_found);
+  svr.Delete(any_path, not_found);
+  svr.Options(any_path, not_found);
 }
 
 LabServer::LabServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

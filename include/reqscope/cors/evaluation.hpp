@@ -48,6 +48,10 @@ Evaluation evaluate(const Request& request, const std::optional<Response>& prefl
 // credentials, a redirect the browser would follow.
 std::vector<Finding> response_findings(const Evaluation& evaluation);
 
+// The wildcard_with_credentials finding when `headers` pair Allow-Origin * with
+// Allow-Credentials: true.
+std::optional<Finding> wildcard_with_credentials(const http::Headers& headers);
+
 // True when any finding has severity "high".
 bool has_high_finding(const std::vector<Finding>& findings);
 

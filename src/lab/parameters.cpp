@@ -1,0 +1,29 @@
+#include "parameters.hpp"
+
+#include <charconv>
+
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::lab {
+
+std::optional<long> parse_bounded(const std::string& text, long max, std::string& why) {
+  long value = -1;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || value < 0) {
+    why = util::quote(text) + " is not a non-negative integer";
+    return std::nullopt;
+  }
+  if (value > max) {
+    why = util::quote(text) + " exceeds the cap of " + std::to_string(max);
+    return std::nullopt;
+  }
+  return value;
+}
+
+void bad_request(httplib::Response& res, const std::string& why) {
+  res.status = 400;
+  res.set_content("bad request: " + why + "\n", "text/plain");
+}
+
+}  // namespace reqscope::lab

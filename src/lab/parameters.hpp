@@ -1,0 +1,16 @@
+#pragma once
+
+#include <httplib.h>
+
+#include <optional>
+#include <string>
+
+namespace reqscope::lab {
+
+// Parses a non-negative decimal no larger than `max`, or explains why not.
+std::optional<long> parse_bounded(const std::string& text, long max, std::string& why);
+
+// Answers 400 with a one-line text/plain reason, "bad request: <why>".
+void bad_request(httplib::Response& res, const std::string& why);
+
+}  // namespace reqscope::lab
