@@ -90,8 +90,11 @@ int run_cors(const CorsArgs& args, const GlobalOptions& global) {
   plan->probe.transport.cancel = &interrupted();
   if (args.scan && isatty(STDERR_FILENO) == 1) {
     plan->probe.progress = [](std::size_t done, std::size_t total) {
-      std::fprintf(stderr, done < total ? "\rscan: probe %zu of %zu " : "\r\x1b[K", done + 1,
-                   total);
+      if (done < total) {
+        std::fprintf(stderr, "\rscan: probe %zu of %zu ", done + 1, total);
+      } else {
+        std::fputs("\r\x1b[K", stderr);
+      }
     };
   }
   const auto run = cors::run_cors(plan->url, plan->request, plan->probe);

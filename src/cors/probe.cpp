@@ -53,7 +53,9 @@ void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
   const std::string method = preflights ? "OPTIONS" : plan.method == "HEAD" ? "HEAD" : "GET";
   const auto headers = preflights ? plan.headers : actual_request_headers(evaluation.request);
   std::vector<ProbeResponse> responses;
-  const auto probes = scan_probes(evaluation.request.origin);
+  auto probes = scan_probes(evaluation.request.origin);
+  const std::size_t sent = (run.preflight_trace ? 1 : 0) + (run.actual_trace ? 1 : 0);
+  probes.resize(std::min(probes.size(), kMaxScanRequests - sent));
   for (const auto& probe : probes) {
     if (cancelled(options)) break;
     if (options.progress) options.progress(run.scan.size(), probes.size());

@@ -244,13 +244,7 @@ void CorsRoutes::add_to(httplib::Server& server) {
     }
     answer_actual(*settings, req, res, next_request_id_++);
   };
-  const std::string path = R"(/cors/[^/]+)";
-  server.Get(path, answer);
-  server.Post(path, answer);
-  server.Put(path, answer);
-  server.Patch(path, answer);
-  server.Delete(path, answer);
-  server.Options(path, answer);
+  route_every_method(server, R"(/cors/[^/]+)", answer);
 }
 
 }  // namespace reqscope::lab

@@ -26,4 +26,14 @@ void bad_request(httplib::Response& res, const std::string& why) {
   res.set_content("bad request: " + why + "\n", "text/plain");
 }
 
+void route_every_method(httplib::Server& server, const std::string& pattern,
+                        const httplib::Server::Handler& handler) {
+  server.Get(pattern, handler);
+  server.Post(pattern, handler);
+  server.Put(pattern, handler);
+  server.Patch(pattern, handler);
+  server.Delete(pattern, handler);
+  server.Options(pattern, handler);
+}
+
 }  // namespace reqscope::lab

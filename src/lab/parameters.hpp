@@ -13,4 +13,8 @@ std::optional<long> parse_bounded(const std::string& text, long max, std::string
 // Answers 400 with a one-line text/plain reason, "bad request: <why>".
 void bad_request(httplib::Response& res, const std::string& why);
 
+// Routes GET (and so HEAD), POST, PUT, PATCH, DELETE and OPTIONS on `pattern` to `handler`.
+void route_every_method(httplib::Server& server, const std::string& pattern,
+                        const httplib::Server::Handler& handler);
+
 }  // namespace reqscope::lab

@@ -192,13 +192,8 @@ void LabServer::Impl::add_routes() {
         "not found: " + util::quote(req.path) + " is not a lab endpoint; see reqscope-lab(1)\n",
         "text/plain");
   };
-  const std::string any_path = R"([\s\S]*)";  // '.' would miss a path with a decoded %0A
-  svr.Get(any_path, not_found);
-  svr.Post(any_path, not_found);
-  svr.Put(any_path, not_found);
-  svr.Patch(any_path, not_found);
-  svr.Delete(any_path, not_found);
-  svr.Options(any_path, not_found);
+  // '.' would miss a path with a decoded %0A.
+  route_every_method(svr, R"([\s\S]*)", not_found);
 }
 
 LabServer::LabServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
