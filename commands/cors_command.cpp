@@ -13,9 +13,6 @@ namespace reqscope::cli {
 
 namespace {
 
-// What fetch() sets for a string body when the page names no type.
-constexpr const char* kStringBodyType = "text/plain;charset=UTF-8";
-
 struct CorsArgs {
   std::string url;
   std::string origin;
@@ -23,6 +20,7 @@ struct CorsArgs {
   ConnectionArgs connection;
   bool credentials = false;
   std::string content_type;
+  bool content_type_given = false;
   bool scan = false;
 };
 
@@ -51,13 +49,15 @@ Result<Plan> make_plan(const CorsArgs& args, const GlobalOptions& global) {
   auto timeout = timeout_of(global);
   if (!timeout) return tl::unexpected(timeout.error());
   transport.timeout = *timeout;
-  auto request = apply_request_options(args.request, transport);
-  if (!request) return tl::unexpected(request.error());
+  auto request_options = apply_request_options(args.request, transport);
+  if (!request_options) return tl::unexpected(request_options.error());
   auto connection = apply_connection_options(args.connection, transport);
   if (!connection) return tl::unexpected(connection.error());
 
   auto headers = transport.headers;
-  if (!args.content_type.empty()) {
+  if (args.content_type_given) {
+    if (args.content_type.empty())
+      return fail("bad_option", "--content-type is empty", "e.g. --content-type application/json");
     if (has_header(headers, "Content-Type")) {
       return fail("bad_option", "--content-type and -H 'Content-Type: ...' exclude each other",
                   "give the type once");
@@ -66,18 +66,12 @@ Result<Plan> make_plan(const CorsArgs& args, const GlobalOptions& global) {
     if (!header) return tl::unexpected(header.error());
     headers.push_back(*header);
   }
-  const auto method = cors::normalize_method(
-      transport.method.empty() ? (transport.body ? "POST" : "GET") : transport.method);
-  if (transport.body) {
-    if (method == "GET" || method == "HEAD") {
-      return fail("bad_option", "-d: a " + method + " request cannot have a body",
-                  "fetch() refuses a body with GET or HEAD; use -X POST or -X PUT");
-    }
-    if (!has_header(headers, "Content-Type")) headers.push_back({"Content-Type", kStringBodyType});
-  }
-  plan.request = cors::Request{*origin, method, headers, args.credentials};
-  auto sendable = cors::check_sendable(plan.request);
-  if (!sendable) return tl::unexpected(sendable.error());
+  auto cross_origin = cors::check_cross_origin(*origin, plan.url);
+  if (!cross_origin) return tl::unexpected(cross_origin.error());
+  auto request = cors::page_request(*origin, transport.method, std::move(headers),
+                                    transport.body.has_value(), args.credentials);
+  if (!request) return tl::unexpected(request.error());
+  plan.request = std::move(*request);
   plan.probe.scan = args.scan;
   return plan;
 }
@@ -100,11 +94,8 @@ int run_cors(const CorsArgs& args, const GlobalOptions& global) {
   const auto run = cors::run_cors(plan->url, plan->request, plan->probe);
   catch_interrupt(false);
   if (!run.ok()) {
-    if (run.failure->error.kind == "interrupted") {
-      std::fputs("reqscope cors: interrupted\n", stderr);
-      return kInterruptedExit;
-    }
-    return report_error(global, "cors", run.failure->error);
+    const int code = report_error(global, "cors", run.failure->error);
+    return run.failure->error.kind == "interrupted" ? kInterruptedExit : code;
   }
   if (interrupted()) {
     std::fprintf(stderr, "reqscope cors: interrupted; showing the %zu scan probe(s) sent\n",
@@ -139,7 +130,8 @@ void register_cors(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_flag("--credentials", args->credentials,
                 "Send as fetch does with credentials: \"include\"");
   cmd->add_option("--content-type", args->content_type, "The request's Content-Type")
-      ->type_name("TYPE");
+      ->type_name("TYPE")
+      ->each([args](const std::string&) { args->content_type_given = true; });
   cmd->add_flag("--scan", args->scan, "Probe for misconfigurations (at most 8 requests)");
   add_connection_options(*cmd, args->connection);
   cmd->callback(

@@ -30,7 +30,8 @@ void add_request_options(CLI::App& command, RequestArgs& args, const std::string
       ->type_name("HEADER")
       ->allow_extra_args(false);
   command.add_option("-d,--data", args.data, "Request body; @FILE reads a file, @- stdin")
-      ->type_name("DATA");
+      ->type_name("DATA")
+      ->each([&args](const std::string&) { args.data_given = true; });
 }
 
 void add_connection_options(CLI::App& command, ConnectionArgs& args) {
@@ -61,7 +62,7 @@ Result<void> apply_request_options(const RequestArgs& args, http::TraceOptions& 
     if (!header) return tl::unexpected(header.error());
     options.headers.push_back(*header);
   }
-  if (!args.data.empty()) {
+  if (args.data_given) {
     auto body = read_body(args.data);
     if (!body) return tl::unexpected(body.error());
     options.body = *body;

@@ -14,6 +14,7 @@ struct RequestArgs {
   std::string method;
   std::vector<std::string> headers;
   std::string data;
+  bool data_given = false;  // -d '' is an empty body, as in curl
 };
 
 // How a command connects: -4/-6, --resolve, --connect-to, -k, --cacert, --http1.1/--http2.

@@ -16,7 +16,7 @@ _reqscope()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     fi
 
-    local commands="trace dns tls jwt lab demo"
+    local commands="trace dns tls jwt cors lab demo"
     local global_opts="--json --color --explain --timeout -v --verbose
         --show-secrets -h --help"
     local top_opts="--version"
@@ -24,11 +24,14 @@ _reqscope()
         --max-redirs -4 --ipv4 -6 --ipv6 --resolve --connect-to
         --dns-server --dns-trace --dns-root -k --insecure --cacert --http1.1
         --http2 --expect-status --max-total-ms --max-ttfb-ms --repeat --interval
-        --reuse"
+        --reuse --origin --credentials"
     local dns_opts="-t --type -s --server -x --reverse --tcp --trace --root"
     local dns_types="A AAAA CNAME MX TXT NS SOA CAA SRV PTR"
     local tls_opts="--servername --cacert -k --insecure -4 --ipv4 -6 --ipv6
         --versions --warn-days"
+    local cors_opts="--origin -X --method --request -H --header -d --data
+        --credentials --content-type --scan -4 --ipv4 -6 --ipv6 --resolve
+        --connect-to -k --insecure --cacert --http1.1 --http2"
     local lab_opts="--port --bind --https --cert --key --dns"
     local demo_opts=""
     local jwt_commands="decode verify sign"
@@ -50,7 +53,7 @@ _reqscope()
         fi
         case $word in
             --color | --timeout) skip=1 ;;
-            trace | dns | tls | jwt | lab | demo)
+            trace | dns | tls | jwt | cors | lab | demo)
                 command=$word
                 break
                 ;;
@@ -154,8 +157,24 @@ _reqscope()
             COMPREPLY=($(compgen -W "30 60 2m" -- "$cur"))
             return
             ;;
-        -X | --request)
+        -X | --request | --method)
             COMPREPLY=($(compgen -W "GET HEAD POST PUT PATCH DELETE OPTIONS" \
+                -- "$cur"))
+            return
+            ;;
+        --origin)
+            # scheme://host[:port], or null: offer the schemes until one is
+            # typed.
+            if [[ $cur != *://* ]]; then
+                compopt -o nospace 2>/dev/null
+                COMPREPLY=($(compgen -W "http:// https://" -- "$cur"))
+                [[ null == "$cur"* ]] && COMPREPLY+=("null ")
+            fi
+            return
+            ;;
+        --content-type)
+            COMPREPLY=($(compgen -W "application/json text/plain
+                application/x-www-form-urlencoded multipart/form-data" \
                 -- "$cur"))
             return
             ;;
@@ -190,6 +209,7 @@ _reqscope()
     local opts
     case $command in
         trace) opts="$trace_opts $global_opts" ;;
+        cors) opts="$cors_opts $global_opts" ;;
         dns) opts="$dns_opts $global_opts" ;;
         tls) opts="$tls_opts $global_opts" ;;
         jwt)
@@ -224,7 +244,7 @@ _reqscope()
         COMPREPLY=($(compgen -A hostname -- "$cur"))
         return
     fi
-    if [[ $command == trace ]]; then
+    if [[ $command == trace || $command == cors ]]; then
         # The URL: offer the schemes until one is typed.
         if [[ $cur != *://* ]]; then
             compopt -o nospace 2>/dev/null

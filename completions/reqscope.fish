@@ -4,7 +4,7 @@
 # `reqscope <command> --help'; a test checks them. The comment before each
 # line gives the option's spelling as --help prints it.
 
-set -l commands trace dns tls jwt lab demo
+set -l commands trace dns tls jwt cors lab demo
 
 # Completes a request body: @FILE, or @- for stdin.
 function __reqscope_data
@@ -27,6 +27,8 @@ complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a tls -d "Inspect a server's TLS: chain, expiry, versions"
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a jwt -d 'Decode, verify and sign JSON Web Tokens'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a cors -d 'Would a browser allow this cross-origin call? Why?'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
@@ -123,6 +125,62 @@ complete -c reqscope -n $trace -l interval -x -a '100ms 500ms 1s 5s' \
 # --reuse
 complete -c reqscope -n $trace -l reuse \
     -d 'With --repeat, keep the connection and DNS answer between runs'
+# --origin ORIGIN
+complete -c reqscope -n $trace -l origin -x -a 'http:// https:// null' \
+    -d 'Call as a page of ORIGIN would: CORS checks'
+# --credentials
+complete -c reqscope -n $trace -l credentials \
+    -d 'With --origin: include credentials'
+
+# reqscope cors URL --origin ORIGIN
+set -l cors "__fish_seen_subcommand_from cors"
+complete -c reqscope -n $cors -a 'http:// https://' -d URL
+# --origin ORIGIN
+complete -c reqscope -n $cors -l origin -x -a 'http:// https:// null' \
+    -d "The calling page's origin, scheme://host[:port] (required)"
+# -X, --method, --request METHOD
+complete -c reqscope -n $cors -s X -l method -l request -x \
+    -a 'GET HEAD POST PUT PATCH DELETE OPTIONS' \
+    -d 'Request method (default GET, or POST with -d)'
+# -H, --header HEADER
+complete -c reqscope -n $cors -s H -l header -x \
+    -d "Add a request header 'Name: value' (repeatable)"
+# -d, --data DATA
+complete -c reqscope -n $cors -s d -l data -x -a '(__reqscope_data)' \
+    -d 'Request body; @FILE reads a file, @- stdin'
+# --credentials
+complete -c reqscope -n $cors -l credentials \
+    -d 'Send as fetch does with credentials: "include"'
+# --content-type TYPE
+complete -c reqscope -n $cors -l content-type -x \
+    -a 'application/json text/plain application/x-www-form-urlencoded multipart/form-data' \
+    -d "The request's Content-Type"
+# --scan
+complete -c reqscope -n $cors -l scan \
+    -d 'Probe for misconfigurations (at most 8 requests)'
+# -4, --ipv4
+complete -c reqscope -n $cors -s 4 -l ipv4 \
+    -d 'Resolve and connect over IPv4 only'
+# -6, --ipv6
+complete -c reqscope -n $cors -s 6 -l ipv6 \
+    -d 'Resolve and connect over IPv6 only'
+# --resolve HOST:PORT:ADDR
+complete -c reqscope -n $cors -l resolve -x \
+    -d 'Use ADDR for HOST:PORT instead of DNS (repeatable)'
+# --connect-to HOST1:PORT1:HOST2:PORT2
+complete -c reqscope -n $cors -l connect-to -x \
+    -d 'Connect to HOST2:PORT2 when the URL names HOST1:PORT1'
+# -k, --insecure
+complete -c reqscope -n $cors -s k -l insecure \
+    -d 'Continue when the certificate does not verify'
+# --cacert FILE
+complete -c reqscope -n $cors -l cacert -r -F \
+    -d 'Trust the CA certificates in this PEM file'
+# --http1.1
+complete -c reqscope -n $cors -l http1.1 -d 'Use HTTP/1.1 only'
+# --http2
+complete -c reqscope -n $cors -l http2 \
+    -d 'Use HTTP/2 (ALPN on https, upgrade on http)'
 
 # reqscope dns NAME
 set -l dns "__fish_seen_subcommand_from dns"

@@ -63,30 +63,11 @@ Evaluation evaluate(const Request& request, const std::optional<Response>& prefl
 std::vector<Finding> response_findings(const Evaluation& evaluation) {
   std::vector<Finding> findings;
   const auto& actual = evaluation.actual;
-  const auto allow_origin = get_header(actual.response.headers, "Access-Control-Allow-Origin");
-  if (actual.sent && allow_origin && *allow_origin != "*" &&
-      !vary_lists_origin(actual.response.headers)) {
-    findings.push_back(
-        {"missing_vary", "medium",
-         "Access-Control-Allow-Origin names one origin but Vary does not list Origin: a shared "
-         "cache can hand this response, with this origin in it, to a page of another origin",
-         "Vary: Origin", ""});
-  }
   auto wildcard = evaluation.preflight && evaluation.preflight->sent
                       ? wildcard_with_credentials(evaluation.preflight->response.headers)
                       : std::nullopt;
   if (!wildcard && actual.sent) wildcard = wildcard_with_credentials(actual.response.headers);
   if (wildcard) findings.push_back(std::move(*wildcard));
-  if (actual.sent && actual.response.status >= 300 && actual.response.status <= 399) {
-    const auto location = get_header(actual.response.headers, "Location");
-    findings.push_back(
-        {"redirect", "info",
-         "the actual response is a " + std::to_string(actual.response.status) + " redirect" +
-             (location ? " to " + util::quote(*location) : std::string()) +
-             "; the browser follows it, CORS-checking every response, and after a redirect to "
-             "another origin it sends Origin: null",
-         "check the redirect's target with reqscope cors, or call it directly", ""});
-  }
   return findings;
 }
 

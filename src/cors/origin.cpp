@@ -1,5 +1,10 @@
 #include "reqscope/cors/origin.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <optional>
+
 #include "reqscope/http/url.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -15,6 +20,30 @@ tl::unexpected<Error> bad_origin(std::string_view text, std::string_view why,
   return fail("bad_origin",
               "--origin " + util::quote(text.substr(0, 200)) + ": " + std::string(why),
               std::move(hint));
+}
+
+// Whether the last label is a number (decimal or 0x hex): the URL standard then
+// reads the whole host as an IPv4 address, as browsers do ("127.1").
+bool ends_in_number(std::string_view host) {
+  if (!host.empty() && host.back() == '.') host.remove_suffix(1);
+  auto label = host.substr(host.rfind('.') + 1);
+  if (label.starts_with("0x") || label.starts_with("0X")) label.remove_prefix(2);
+  return !label.empty() && label.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos &&
+         (host.substr(host.rfind('.') + 1) != label ||
+          label.find_first_not_of("0123456789") == std::string::npos);
+}
+
+// The address as a browser serializes it: IPv4 dotted decimal, IPv6 compressed.
+std::optional<std::string> canonical_address(const std::string& host, bool ipv6) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (ipv6) {
+    in6_addr address{};
+    if (inet_pton(AF_INET6, host.c_str(), &address) != 1) return std::nullopt;
+    return inet_ntop(AF_INET6, &address, text, sizeof text);
+  }
+  in_addr address{};
+  if (inet_aton(host.c_str(), &address) == 0) return std::nullopt;
+  return inet_ntop(AF_INET, &address, text, sizeof text);
 }
 
 }  // namespace
@@ -42,6 +71,10 @@ Result<Origin> parse_origin(std::string_view text) {
     }
   }
   if (text == "null") return Origin{"", "", 0, false, true};
+  if (util::iequals(text, "null")) {
+    return bad_origin(text, "is not an origin",
+                      "the opaque origin is written null, in lower case, as browsers send it");
+  }
   const auto separator = text.find("://");
   if (separator == std::string_view::npos) {
     return bad_origin(text, "has no scheme", "write the scheme, e.g. https://app.example");
@@ -77,6 +110,9 @@ Result<Origin> parse_origin(std::string_view text) {
     }
     origin.host_is_ipv6 = true;
   } else {
+    if (std::count(rest.begin(), rest.end(), ':') > 1) {
+      return bad_origin(text, "an IPv6 address goes in brackets", "e.g. http://[::1]:8080");
+    }
     const auto colon = rest.find(':');
     if (colon != std::string_view::npos) {
       host = rest.substr(0, colon);
@@ -92,6 +128,11 @@ Result<Origin> parse_origin(std::string_view text) {
                       "e.g. http://[::1]:8080");
   }
   origin.host = *parsed_host;
+  if (origin.host_is_ipv6 || ends_in_number(origin.host)) {
+    auto address = canonical_address(origin.host, origin.host_is_ipv6);
+    if (!address) return bad_origin(text, "is not a valid IP address");
+    origin.host = *address;
+  }
   if (port.empty()) {
     origin.port = scheme == "https" ? 443 : 80;
   } else {

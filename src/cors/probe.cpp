@@ -8,21 +8,7 @@ namespace {
 
 http::TraceResult send(const http::Url& url, const http::TraceOptions& transport,
                        std::string method, http::Headers headers, bool with_body) {
-  auto options = transport;
-  options.method = std::move(method);
-  options.headers = std::move(headers);
-  if (!with_body) {
-    options.body.reset();
-  } else if (!options.body && (options.method == "POST" || options.method == "PUT")) {
-    // fetch() sends Content-Length: 0 for a POST or PUT without a body; an
-    // empty body does that, and the empty Content-Type stops libcurl's form type.
-    options.body = "";
-    if (!get_header(options.headers, "Content-Type"))
-      options.headers.push_back({"Content-Type", ""});
-  }
-  // The browser CORS-checks each redirect itself; reqscope reports the first response.
-  options.follow_redirects = false;
-  http::Tracer tracer(options);
+  http::Tracer tracer(fetch_options(transport, std::move(method), std::move(headers), with_body));
   return tracer.run(url);
 }
 
@@ -31,6 +17,12 @@ http::Headers with_origin(http::Headers headers, const std::string& origin) {
     if (header.name == "Origin") header.value = origin;
   }
   return headers;
+}
+
+// The failure with the request it ended named first in its message.
+http::TraceFailure located(http::TraceFailure failure, const std::string& request) {
+  failure.error.message = request + ": " + failure.error.message;
+  return failure;
 }
 
 int severity_rank(const std::string& severity) {
@@ -79,6 +71,35 @@ void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
 
 }  // namespace
 
+http::TraceOptions fetch_options(const http::TraceOptions& base, std::string method,
+                                 http::Headers headers, bool with_body) {
+  auto options = base;
+  options.method = std::move(method);
+  options.headers = std::move(headers);
+  options.follow_redirects = false;
+  if (!with_body) {
+    options.body.reset();
+  } else if (!options.body && (options.method == "POST" || options.method == "PUT")) {
+    // An empty body makes libcurl send Content-Length: 0, as fetch() does; the
+    // empty Content-Type stops libcurl adding its form type.
+    options.body = "";
+    if (!get_header(options.headers, "Content-Type"))
+      options.headers.push_back({"Content-Type", ""});
+  }
+  return options;
+}
+
+Result<void> check_cross_origin(const Origin& origin, const http::Url& url) {
+  if (origin.opaque || origin.scheme != url.scheme || origin.host != url.host ||
+      origin.port != url.port) {
+    return {};
+  }
+  return fail("bad_origin",
+              "--origin " + origin.serialize() +
+                  " is the URL's own origin: a browser applies no CORS to this call",
+              "give the origin of the page that calls this API");
+}
+
 Response response_of(const http::TraceResult& trace) {
   if (trace.hops.empty()) return {};
   const auto& hop = trace.hops.back();
@@ -94,7 +115,7 @@ CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOption
   if (plan.needed) {
     run.preflight_trace = send(url, options.transport, "OPTIONS", plan.headers, false);
     if (!run.preflight_trace->ok()) {
-      run.failure = run.preflight_trace->failure;
+      run.failure = located(*run.preflight_trace->failure, "the preflight (OPTIONS)");
       run.evaluation = evaluate(request, std::nullopt, std::nullopt);
       return run;
     }
@@ -104,22 +125,13 @@ CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOption
     run.actual_trace =
         send(url, options.transport, plan.method, actual_request_headers(request), true);
     if (!run.actual_trace->ok()) {
-      run.failure = run.actual_trace->failure;
+      run.failure = located(*run.actual_trace->failure, "the actual request (" + plan.method + ")");
       run.evaluation = evaluate(request, preflight, std::nullopt);
       return run;
     }
     actual = response_of(*run.actual_trace);
   }
   run.evaluation = evaluate(request, preflight, actual);
-  const auto& origin = request.origin;
-  if (!origin.opaque && origin.scheme == url.scheme && origin.host == url.host &&
-      origin.port == url.port) {
-    run.evaluation.findings.push_back({"same_origin", "info",
-                                       "the page and the URL share the origin " +
-                                           origin.serialize() +
-                                           ": a browser applies no CORS checks to this call",
-                                       "give the origin of the page that calls this API", ""});
-  }
   if (options.scan) run_scan(url, options, run);
   return run;
 }

@@ -255,7 +255,13 @@ Result<void> check_sendable(const Request& request) {
     if (!is_forbidden_request_header(header)) continue;
     const auto name = util::to_lower(header.name);
     std::string hint = "the browser sets this header itself; a page cannot";
-    if (name == "cookie") hint = "the browser sends its own cookies when you add --credentials";
+    if (name == "cookie")
+      hint =
+          "a page cannot set cookies on a request; --credentials is how it asks the browser to "
+          "send its own (reqscope has none to send)";
+    if (std::find(kMethodOverrideNames.begin(), kMethodOverrideNames.end(), name) !=
+        kMethodOverrideNames.end())
+      hint = "browsers refuse a method override that names CONNECT, TRACE or TRACK";
     if (name == "origin") hint = "give the page's origin with --origin";
     if (name.starts_with("access-control-request-"))
       hint = "reqscope writes the preflight's headers from --method and --header";
@@ -265,6 +271,25 @@ Result<void> check_sendable(const Request& request) {
                 hint);
   }
   return {};
+}
+
+Result<Request> page_request(const Origin& origin, std::string_view method, http::Headers headers,
+                             bool has_body, bool credentials) {
+  Request request{origin, normalize_method(method.empty() ? (has_body ? "POST" : "GET") : method),
+                  std::move(headers), credentials};
+  if (has_body) {
+    if (request.method == "GET" || request.method == "HEAD") {
+      return fail("bad_option", "-d: a " + request.method + " request cannot have a body",
+                  "fetch() refuses a body with GET or HEAD; use -X POST or -X PUT");
+    }
+    const bool typed =
+        std::any_of(request.headers.begin(), request.headers.end(),
+                    [](const http::Header& h) { return util::iequals(h.name, "Content-Type"); });
+    if (!typed) request.headers.push_back({"Content-Type", "text/plain;charset=UTF-8"});
+  }
+  auto sendable = check_sendable(request);
+  if (!sendable) return tl::unexpected(sendable.error());
+  return request;
 }
 
 PreflightPlan plan_preflight(const Request& request) {

@@ -35,6 +35,17 @@ Check failing_check(const char* id, const char* rule, const Response& response,
   return {id, rule, false, "", evidence(response.headers, header), ""};
 }
 
+// The names in a list that is not a valid one ("GET PUT"), for a fix that keeps them.
+std::vector<std::string> loose_members(const http::Headers& headers, const char* name) {
+  std::vector<std::string> members;
+  auto value = get_header(headers, name).value_or("");
+  std::replace(value.begin(), value.end(), ',', ' ');
+  for (auto word : util::split(value, ' ')) {
+    if (http::is_token(word)) members.emplace_back(word);
+  }
+  return members;
+}
+
 bool contains_exact(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -45,10 +56,19 @@ bool contains_ignoring_case(const std::vector<std::string>& list, std::string_vi
 }
 
 // "Name: a, b, c" with `added` appended to the members a server already sends.
+// `*` stays only where it still counts (no credentials); a member that differs
+// from an added one only in case is replaced when names compare case-sensitively.
 std::string list_fix(const char* header, std::vector<std::string> members,
-                     const std::vector<std::string>& added) {
-  members.erase(std::remove(members.begin(), members.end(), "*"), members.end());
+                     const std::vector<std::string>& added, bool keep_wildcard,
+                     bool case_sensitive) {
+  if (!keep_wildcard)
+    members.erase(std::remove(members.begin(), members.end(), "*"), members.end());
   for (const auto& name : added) {
+    if (case_sensitive) {
+      members.erase(std::remove_if(members.begin(), members.end(),
+                                   [&](const std::string& m) { return util::iequals(m, name); }),
+                    members.end());
+    }
     if (!contains_ignoring_case(members, name)) members.push_back(name);
   }
   return std::string(header) + ": " + util::join(members, ", ");
@@ -62,6 +82,11 @@ Check allow_origin_check(const Request& request, const Response& response) {
   if (!value) {
     check.detail = "the response has no Access-Control-Allow-Origin header";
     check.fix = exact_fix;
+    if (response.status >= 400) {
+      check.fix +=
+          " (error responses need it too, or the page cannot read the error: in nginx, "
+          "add_header ... always)";
+    }
     return check;
   }
   if (*value == "*") {
@@ -84,7 +109,10 @@ Check allow_origin_check(const Request& request, const Response& response) {
       value->find(' ') != std::string::npos) {
     check.detail =
         util::quote(*value) + " holds several values; it must be exactly one origin (or *)";
-    check.fix += " (send only the request's origin, chosen from your allow-list)";
+    check.fix = check.headers.size() > 1
+                    ? "send the header once (it comes " + std::to_string(check.headers.size()) +
+                          " times, often from both the app and a reverse proxy): " + exact_fix
+                    : exact_fix + " (only the request's origin, chosen from your allow-list)";
   } else if (*value == origin + "/") {
     check.detail = util::quote(*value) + " has a trailing slash; an origin has no path";
   } else if (util::iequals(*value, origin)) {
@@ -109,6 +137,24 @@ Check allow_credentials_check(const Response& response) {
                              "includes credentials"
                        : "absent, but the request includes credentials";
   check.fix = std::string(kAllowCredentials) + ": true";
+  if (check.headers.size() > 1) {
+    check.fix = "send the header once (it comes " + std::to_string(check.headers.size()) +
+                " times, often from both the app and a reverse proxy): " + check.fix;
+  }
+  return check;
+}
+
+// The browser follows a redirect of the actual request and decides on the
+// target's answer, which reqscope does not fetch: the call is not shown allowed.
+Check redirect_check(const Response& response) {
+  auto check = failing_check("redirect", "HTTP-redirect fetch", response, "Location");
+  const auto location = get_header(response.headers, "Location");
+  check.detail = "the response is a " + std::to_string(response.status) +
+                 " redirect; the browser follows it and decides on the target's answer, after a "
+                 "redirect to another origin with Origin: null";
+  check.fix =
+      location ? "call the target directly, and check it: reqscope cors " + util::quote(*location)
+               : "answer without a redirect";
   return check;
 }
 
@@ -128,7 +174,8 @@ Check ok_status_check(const Response& response) {
   } else if (response.status == 401 || response.status == 403) {
     check.fix =
         "answer OPTIONS with 204 before authentication: preflights never carry "
-        "credentials";
+        "credentials (a 403 without CORS headers can also be a CORS filter refusing this "
+        "origin)";
   } else if (response.status == 404 || response.status == 405 || response.status == 501) {
     check.fix = "add a route for OPTIONS that answers 204 with the CORS headers";
   } else {
@@ -146,7 +193,8 @@ Check allow_methods_check(const Request& request, const PreflightPlan& plan,
   const auto list = extract_token_list(response.headers, kAllowMethods);
   if (!list.error.empty()) {
     check.detail = "Access-Control-Allow-Methods is not a comma-separated list: " + list.error;
-    check.fix = list_fix(kAllowMethods, {}, {method});
+    check.fix = list_fix(kAllowMethods, loose_members(response.headers, kAllowMethods), {method},
+                         !request.credentials, true);
     return check;
   }
   if (is_safelisted_method(method)) {
@@ -164,16 +212,26 @@ Check allow_methods_check(const Request& request, const PreflightPlan& plan,
     check.detail = "* allows every method, as the request carries no credentials";
     return check;
   }
-  check.fix = list_fix(kAllowMethods, list.members, {method});
+  check.fix = list_fix(kAllowMethods, list.members, {method}, !request.credentials, true);
   if (!list.present) {
     check.detail = "the preflight response has no Access-Control-Allow-Methods, and " + method +
                    " is not safelisted";
   } else if (contains_ignoring_case(list.members, method)) {
-    check.detail = "the list has " + method +
-                   " in another case; method names are compared "
-                   "byte for byte, and the browser upper-cases only DELETE, GET, HEAD, OPTIONS, "
-                   "POST and PUT";
-    check.fix += " (or write the method in upper case in the page)";
+    std::string upper = method;
+    std::transform(upper.begin(), upper.end(), upper.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (upper != method) {
+      check.detail = "the browser sends " + util::quote(method) +
+                     " as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), "
+                     "and methods are compared byte for byte";
+      check.fix = "write " + upper + " in the page's fetch() call, or " + check.fix;
+    } else {
+      const auto listed =
+          *std::find_if(list.members.begin(), list.members.end(),
+                        [&](const std::string& m) { return util::iequals(m, method); });
+      check.detail = "the list has " + util::quote(listed) + ", not " + method +
+                     "; methods are compared byte for byte";
+    }
   } else if (contains_exact(list.members, "*")) {
     check.detail = "* does not count when the request includes credentials";
   } else {
@@ -192,7 +250,8 @@ Check allow_headers_check(const Request& request, const PreflightPlan& plan,
   const auto list = extract_token_list(response.headers, kAllowHeaders);
   if (!list.error.empty()) {
     check.detail = "Access-Control-Allow-Headers is not a comma-separated list: " + list.error;
-    check.fix = list_fix(kAllowHeaders, {}, needed);
+    check.fix = list_fix(kAllowHeaders, loose_members(response.headers, kAllowHeaders), needed,
+                         !request.credentials, false);
     return check;
   }
   const bool wildcard = contains_exact(list.members, "*");
@@ -209,7 +268,7 @@ Check allow_headers_check(const Request& request, const PreflightPlan& plan,
     check.detail = "Access-Control-Allow-Headers covers " + util::join(needed, ", ");
     return check;
   }
-  check.fix = list_fix(kAllowHeaders, list.members, missing);
+  check.fix = list_fix(kAllowHeaders, list.members, missing, !request.credentials, false);
   if (!list.present) {
     check.detail =
         "the preflight response has no Access-Control-Allow-Headers, and the request "
@@ -238,9 +297,8 @@ Check max_age_check(const Response& response) {
     check.detail = "Access-Control-Max-Age is not a number of seconds; the browser uses " + seconds;
   } else if (age.capped_from != 0) {
     check.detail = "the browser keeps this preflight for " + seconds +
-                   " (Chromium's cap; the "
-                   "server asked for " +
-                   std::to_string(age.capped_from) + " s)";
+                   " (Chromium's cap; the server asked for " +
+                   util::quote(get_header(response.headers, kMaxAgeHeader).value_or("")) + " s)";
   } else if (age.seconds == 0) {
     check.detail = "Access-Control-Max-Age is 0: the browser sends a preflight before every call";
   } else {
@@ -309,6 +367,7 @@ std::vector<Check> check_preflight(const Request& request, const PreflightPlan& 
 std::vector<Check> check_actual(const Request& request, const Response& response) {
   std::vector<Check> checks{allow_origin_check(request, response)};
   if (request.credentials) checks.push_back(allow_credentials_check(response));
+  if (response.status >= 300 && response.status <= 399) checks.push_back(redirect_check(response));
   return checks;
 }
 

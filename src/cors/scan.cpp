@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "reqscope/util/ip.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::cors {
@@ -88,7 +89,8 @@ std::vector<ScanProbe> scan_probes(const Origin& origin) {
   probes.push_back({"unrelated", kUnrelatedOrigin, "an origin unrelated to the page's"});
   if (origin.opaque) return probes;
   probes.push_back({"null", "null", "the opaque origin of sandboxed frames and file: pages"});
-  if (!origin.host_is_ipv6) {
+  // Look-alikes of an IP address are not names anyone could register.
+  if (!origin.host_is_ipv6 && !util::is_ipv4_literal(origin.host)) {
     probes.push_back({"prefix",
                       origin_with(origin, origin.scheme, origin.host + ".evil.test", origin.port),
                       "a host that starts with the page's host"});
@@ -141,6 +143,8 @@ std::vector<Finding> scan_findings(const Request& request, const Response& basel
   if (auto wildcard = wildcard_with_credentials(baseline.headers))
     findings.push_back(std::move(*wildcard));
 
+  // Allow-Methods means something only on a preflight's answer.
+  if (!plan_preflight(request).needed) return findings;
   const auto methods = extract_token_list(baseline.headers, "Access-Control-Allow-Methods");
   const auto method = normalize_method(request.method);
   std::vector<std::string> extra;

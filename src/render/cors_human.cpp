@@ -21,6 +21,14 @@ std::string row(const std::string& label, const std::string& value, std::size_t 
   return util::wrap(text, kColumns, fmt::format("  {:<{}} ", label, width), indent);
 }
 
+// `label` (reqscope's own, may be styled) then `text` (from the server or the
+// user, made printable), wrapped under `indent`, long words split.
+std::string labelled(const std::string& first, const std::string& label, const std::string& text,
+                     const std::string& indent) {
+  const auto body = util::split_long_words(util::printable(text), kColumns - indent.size());
+  return util::wrap(label.empty() ? body : label + " " + body, kColumns, first, indent);
+}
+
 std::string header_text(const http::Header& header, bool show_secrets) {
   return header.name + ": " +
          (show_secrets ? header.value : http::redact_value(header.name, header.value));
@@ -35,10 +43,6 @@ std::string checks_text(const std::vector<cors::Check>& checks, const HumanOptio
   const auto& style = options.style;
   std::string out;
   const std::string indent(2 + 6 + kCheckLabelWidth + 1, ' ');
-  const auto wrapped = [&](const std::string& text) {
-    return util::wrap(util::split_long_words(util::printable(text), kColumns - indent.size()),
-                      kColumns, indent, indent);
-  };
   for (const auto& check : checks) {
     const auto mark = check.ok ? style.green("pass") : style.red("FAIL");
     const std::string first =
@@ -50,8 +54,8 @@ std::string checks_text(const std::vector<cors::Check>& checks, const HumanOptio
                    kColumns, first, indent);
     if (check.ok) continue;
     for (const auto& header : check.headers)
-      out += wrapped("got: " + header_text(header, options.show_secrets));
-    if (!check.fix.empty()) out += wrapped(style.bold("fix:") + " " + check.fix);
+      out += labelled(indent, "got:", header_text(header, options.show_secrets), indent);
+    if (!check.fix.empty()) out += labelled(indent, style.bold("fix:"), check.fix, indent);
   }
   return out;
 }
@@ -91,10 +95,7 @@ std::string verdict_text(const cors::Evaluation& evaluation, const std::string& 
   const auto& style = options.style;
   std::string out =
       evaluation.allowed ? style.green(style.bold("ALLOWED")) : style.red(style.bold("BLOCKED"));
-  out += "  " + evaluation.plan.method;
-  if (!url.empty()) out += " " + url;
-  out =
-      util::wrap(util::split_long_words(util::printable(out), kColumns - 4), kColumns, "", "    ");
+  out = labelled("", out, evaluation.plan.method + (url.empty() ? "" : " " + url), "    ");
   out += "  from " + evaluation.request.origin.serialize() +
          (evaluation.request.credentials ? ", with credentials" : ", without credentials") + "\n";
   if (const auto* failure = evaluation.first_failure()) {
@@ -102,15 +103,20 @@ std::string verdict_text(const cors::Evaluation& evaluation, const std::string& 
         evaluation.preflight &&
         std::any_of(evaluation.preflight->checks.begin(), evaluation.preflight->checks.end(),
                     [&](const cors::Check& c) { return &c == failure; });
-    out += util::wrap(util::split_long_words(
-                          util::printable(std::string(in_preflight ? "preflight: " : "response: ") +
-                                          failure->detail),
-                          kColumns - 4),
-                      kColumns, "  ", "    ");
-    if (!failure->fix.empty())
-      out +=
-          util::wrap(util::split_long_words(util::printable("fix: " + failure->fix), kColumns - 4),
-                     kColumns, "  ", "    ");
+    out += labelled("  ", in_preflight ? "preflight:" : "response:", failure->detail, "    ");
+    // Every change the server needs, so applying the fixes shown unblocks the call.
+    std::vector<std::string> fixes;
+    const auto collect = [&](const std::vector<cors::Check>& checks) {
+      for (const auto& check : checks) {
+        if (!check.ok && !check.fix.empty() &&
+            std::find(fixes.begin(), fixes.end(), check.fix) == fixes.end())
+          fixes.push_back(check.fix);
+      }
+    };
+    if (evaluation.preflight) collect(evaluation.preflight->checks);
+    collect(evaluation.actual.checks);
+    for (const auto& fix : fixes)
+      out += labelled("  ", style.bold("fix:"), fix, "    ");
   } else if (!evaluation.allowed && !evaluation.actual.sent) {
     out += "  the request was not sent\n";
   }
@@ -249,9 +255,23 @@ std::string render_cors_evaluation(const cors::Evaluation& evaluation,
 std::string explain_cors(const cors::Evaluation& evaluation) {
   const auto origin = evaluation.request.origin.serialize();
   const auto paragraph = [](const std::string& title, const std::string& text) {
-    return title + "\n" + util::wrap(text, kColumns, "  ", "  ");
+    return "\n" + title + "\n" + util::wrap(text, kColumns, "    ", "    ");
   };
   std::string out = "What this means\n";
+  std::string verdict;
+  if (const auto* failure = evaluation.first_failure()) {
+    verdict =
+        "A browser blocks this call: " + util::printable(failure->detail) + ". The page's " +
+        "fetch() rejects with a TypeError and the console names the CORS rule (" + failure->rule +
+        "); the status and body stay hidden from the page." +
+        (failure->fix.empty() ? "" : " The server's fix: " + util::printable(failure->fix) + ".");
+  } else {
+    verdict =
+        "A browser lets the page read this response: every check the Fetch standard makes "
+        "passed. The page can read the body and the headers listed above; any others are "
+        "hidden from its scripts.";
+  }
+  out += paragraph("  This call", verdict);
   out += paragraph(
       "  The same-origin policy",
       "A page may send requests anywhere, but its scripts may read a response only from their "
@@ -272,7 +292,8 @@ std::string explain_cors(const cors::Evaluation& evaluation) {
   if (evaluation.plan.needed) {
     preflight += "Here the browser sends a preflight first (" +
                  util::join(evaluation.plan.reasons, "; ") + "). ";
-    if (evaluation.preflight && evaluation.preflight->sent) {
+    if (evaluation.preflight && evaluation.preflight->sent &&
+        cors::passed(evaluation.preflight->checks)) {
       const auto age = cors::preflight_max_age(evaluation.preflight->response.headers);
       preflight += "Its answer may be reused for " + std::to_string(age.seconds) +
                    " s (Access-Control-Max-Age); after that every call pays for a preflight "

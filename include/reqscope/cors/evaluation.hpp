@@ -44,8 +44,8 @@ struct Evaluation {
 Evaluation evaluate(const Request& request, const std::optional<Response>& preflight,
                     const std::optional<Response>& actual);
 
-// Findings from the responses alone: missing Vary: Origin, a wildcard with
-// credentials, a redirect the browser would follow.
+// Findings from the responses alone: a wildcard with credentials. (Whether
+// Allow-Origin varies with Origin, so that Vary: Origin matters, takes --scan.)
 std::vector<Finding> response_findings(const Evaluation& evaluation);
 
 // The wildcard_with_credentials finding when `headers` pair Allow-Origin * with

@@ -47,6 +47,17 @@ inline constexpr std::size_t kMaxScanRequests = 8;
 // never repeated). Evaluates it all.
 CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOptions& options);
 
+// `base` set up to send one of the page's requests as fetch() does: `method` and
+// `headers`, the body only when `with_body`, redirects not followed (the
+// browser CORS-checks each itself), and Content-Length: 0 for a POST or PUT
+// without a body.
+http::TraceOptions fetch_options(const http::TraceOptions& base, std::string method,
+                                 http::Headers headers, bool with_body);
+
+// Refuses (kind "bad_origin") an origin that is the URL's own: a browser applies
+// no CORS to a same-origin call, so there is nothing to check.
+Result<void> check_cross_origin(const Origin& origin, const http::Url& url);
+
 // Builds the response the evaluator sees from a trace's final hop.
 Response response_of(const http::TraceResult& trace);
 

@@ -58,6 +58,13 @@ std::vector<UnsafeHeader> unsafe_request_headers(const http::Headers& headers);
 // "the browser would not send this" with the value named.
 Result<void> check_sendable(const Request& request);
 
+// The request fetch() makes from a page's call: the method normalized (GET, or
+// POST when there is a body), Content-Type text/plain;charset=UTF-8 added for a
+// body without one; a body on GET or HEAD (kind "bad_option") and whatever
+// check_sendable() refuses are errors.
+Result<Request> page_request(const Origin& origin, std::string_view method, http::Headers headers,
+                             bool has_body, bool credentials);
+
 // Whether and why a preflight precedes the request, and what it carries.
 struct PreflightPlan {
   bool needed = false;

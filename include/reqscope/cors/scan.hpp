@@ -15,8 +15,8 @@ struct ScanProbe {
 };
 
 // The origins to try for `origin`: an unrelated one, "null", look-alikes that
-// start or end with the real host, the other scheme and another port. Opaque
-// origins get only the unrelated probe.
+// start or end with the real host (not for IP addresses), the other scheme and
+// another port. Opaque origins get only the unrelated probe.
 std::vector<ScanProbe> scan_probes(const Origin& origin);
 
 struct ProbeResponse {
