@@ -2131,3 +2131,163 @@ TEST_CASE("hostile input gets a sensible answer and no crash", "[cors][hostile]"
     CHECK(std::is_sorted(e.readable_headers.begin(), e.readable_headers.end()));
   }
 }
+
+TEST_CASE("parse_origin writes IP addresses as browsers serialize them", "[cors][origin]") {
+  struct Row {
+    const char* text;
+    const char* serialized;  // nullptr: refused
+  };
+  const Row rows[] = {
+      {"https://127.1", "https://127.0.0.1"},
+      {"https://0x7f.1", "https://127.0.0.1"},
+      {"http://2130706433:8080", "http://127.0.0.1:8080"},
+      {"https://[0:0::1]:8080", "https://[::1]:8080"},
+      {"https://[0000:0000:0000:0000:0000:0000:0000:0001]", "https://[::1]"},
+      {"https://v1.example", "https://v1.example"},
+      {"https://example.0x", "https://example.0x"},
+      {"https://256.1.1.1", nullptr},
+      {"https://1.2.3.4.5", nullptr},
+      {"https://[::g]", nullptr},
+  };
+  for (const auto& row : rows) {
+    INFO(row.text);
+    const auto origin = parse_origin(row.text);
+    if (row.serialized == nullptr) {
+      REQUIRE_FALSE(origin);
+      CHECK(origin.error().kind == "bad_origin");
+      continue;
+    }
+    REQUIRE(origin);
+    CHECK(origin->serialize() == row.serialized);
+  }
+}
+
+TEST_CASE("parse_origin hints at what was meant", "[cors][origin]") {
+  const auto unbracketed = parse_origin("https://::1");
+  REQUIRE_FALSE(unbracketed);
+  CHECK(contains(unbracketed.error().message, "brackets"));
+  const auto shouting = parse_origin("NULL");
+  REQUIRE_FALSE(shouting);
+  CHECK(contains(shouting.error().hint, "null"));
+}
+
+TEST_CASE("page_request builds what fetch() sends, and refuses what it refuses", "[cors]") {
+  const auto origin = origin_of(kPage);
+  const auto get = page_request(origin, "", {}, false, false);
+  REQUIRE(get);
+  CHECK(get->method == "GET");
+  const auto post = page_request(origin, "", {}, true, false);
+  REQUIRE(post);
+  CHECK(post->method == "POST");
+  CHECK(values_of(post->headers, "Content-Type") ==
+        std::vector<std::string>{"text/plain;charset=UTF-8"});
+  const auto typed =
+      page_request(origin, "put", {{"content-type", "application/json"}}, true, true);
+  REQUIRE(typed);
+  CHECK(typed->method == "PUT");
+  CHECK(typed->credentials);
+  CHECK(values_of(typed->headers, "Content-Type").size() == 1);
+  for (const char* method : {"GET", "head"}) {
+    INFO(method);
+    const auto refused = page_request(origin, method, {}, true, false);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == "bad_option");
+  }
+  CHECK(page_request(origin, "TRACE", {}, false, false).error().kind == "forbidden_method");
+  CHECK(page_request(origin, "GET", {{"Host", "x"}}, false, false).error().kind ==
+        "forbidden_header");
+}
+
+TEST_CASE("a redirected actual response is not shown allowed", "[cors][actual]") {
+  const auto request = make_request("GET");
+  const auto checks =
+      check_actual(request, make_response(302, {{kAcao, kPage}, {"Location", "/elsewhere"}}));
+  const Check* redirect = find_check(checks, "redirect");
+  REQUIRE(redirect != nullptr);
+  CHECK_FALSE(redirect->ok);
+  CHECK(contains(redirect->fix, "/elsewhere"));
+  CHECK_FALSE(evaluate(request, std::nullopt,
+                       make_response(307, {{kAcao, kPage}, {"Location", "https://x.test/"}}))
+                  .allowed);
+  CHECK(find_check(check_actual(request, make_response(200, {{kAcao, kPage}})), "redirect") ==
+        nullptr);
+}
+
+TEST_CASE("fixes change what the server sends into what the browser needs", "[cors][fix]") {
+  struct Row {
+    const char* what;
+    Request request;
+    Headers headers;
+    const char* failing;
+    const char* fix_part;    // the fix must contain this
+    const char* not_in_fix;  // and must not contain this (nullptr: no constraint)
+  };
+  const Row rows[] = {
+      {"a duplicated Allow-Origin is to be sent once",
+       make_request("GET"),
+       {{kAcao, kPage}, {kAcao, kPage}},
+       "allow_origin",
+       "once",
+       nullptr},
+      {"a duplicated Allow-Credentials is to be sent once",
+       make_request("GET", {}, true),
+       {{kAcao, kPage}, {kAcac, "true"}, {kAcac, "true"}},
+       "allow_credentials",
+       "once",
+       nullptr},
+      {"methods in the wrong case are replaced",
+       make_request("DELETE"),
+       {{kAcao, kPage}, {kAcam, "get, delete"}},
+       "allow_methods",
+       "get, DELETE",
+       "delete,"},
+      {"a method the browser keeps as written",
+       make_request("patch"),
+       {{kAcao, kPage}, {kAcam, "GET, PATCH"}},
+       "allow_methods",
+       "write PATCH",
+       nullptr},
+      {"space-separated methods keep their names",
+       make_request("DELETE"),
+       {{kAcao, kPage}, {kAcam, "GET PUT"}},
+       "allow_methods",
+       "GET, PUT, DELETE",
+       nullptr},
+      {"* kept for the other headers when Authorization is missing",
+       make_request("GET", {{"Authorization", "Bearer x"}, {"X-A", "1"}}),
+       {{kAcao, kPage}, {kAcah, "*"}},
+       "allow_headers",
+       "*, authorization",
+       nullptr},
+      {"* dropped with credentials",
+       make_request("GET", {{"X-A", "1"}}, true),
+       {{kAcao, kPage}, {kAcac, "true"}, {kAcah, "*"}},
+       "allow_headers",
+       "Access-Control-Allow-Headers: x-a",
+       "*"},
+  };
+  for (const auto& row : rows) {
+    INFO(row.what);
+    const auto plan = plan_preflight(row.request);
+    const auto checks = check_preflight(row.request, plan, make_response(204, row.headers));
+    INFO(describe(checks));
+    const Check* check = find_check(checks, row.failing);
+    REQUIRE(check != nullptr);
+    CHECK_FALSE(check->ok);
+    CHECK(contains(check->fix, row.fix_part));
+    if (row.not_in_fix != nullptr) CHECK_FALSE(contains(check->fix, row.not_in_fix));
+  }
+  const auto error_page =
+      check_actual(make_request("GET"), make_response(500, {{"Content-Type", "text/html"}}));
+  CHECK(contains(find_check(error_page, "allow_origin")->fix, "always"));
+}
+
+TEST_CASE("scan probes skip look-alikes of IP addresses", "[cors][scan]") {
+  for (const char* text : {"http://127.0.0.1:3000", "http://[::1]:3000"}) {
+    INFO(text);
+    for (const auto& probe : scan_probes(origin_of(text))) {
+      CHECK(probe.id != "prefix");
+      CHECK(probe.id != "suffix");
+    }
+  }
+}
