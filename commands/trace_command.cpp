@@ -196,7 +196,7 @@ http::Check cors_check(const cors::Evaluation& evaluation) {
   const auto* failure = evaluation.first_failure();
   return {"cors", evaluation.allowed,
           evaluation.allowed ? "CORS: allowed for " + evaluation.request.origin.serialize()
-          : failure          ? "CORS: blocked by " + failure->id + " (see CORS below)"
+          : failure          ? "CORS: blocked by " + failure->id
                              : "CORS: blocked"};
 }
 

@@ -69,8 +69,8 @@ complete -c reqscope -n $trace -s H -l header -x \
 # -d, --data DATA
 complete -c reqscope -n $trace -s d -l data -x -a '(__reqscope_data)' \
     -d 'Send this request body; @FILE reads a file, @- stdin'
-# -L, --location
-complete -c reqscope -n $trace -s L -l location \
+# -L, --location (not with --origin)
+complete -c reqscope -n "$trace; and not __fish_seen_argument -l origin" -s L -l location \
     -d 'Follow redirects, each hop measured on its own'
 # --max-redirs N
 complete -c reqscope -n $trace -l max-redirs -x \
@@ -125,11 +125,13 @@ complete -c reqscope -n $trace -l interval -x -a '100ms 500ms 1s 5s' \
 # --reuse
 complete -c reqscope -n $trace -l reuse \
     -d 'With --repeat, keep the connection and DNS answer between runs'
-# --origin ORIGIN
-complete -c reqscope -n $trace -l origin -x -a 'http:// https:// null' \
+# --origin ORIGIN (not with -L)
+complete -c reqscope -n "$trace; and not __fish_seen_argument -s L -l location" \
+    -l origin -x -a 'http:// https:// null' \
     -d 'Call as a page of ORIGIN would: CORS checks'
 # --credentials
-complete -c reqscope -n $trace -l credentials \
+complete -c reqscope -n "$trace; and not __fish_seen_argument -s L -l location" \
+    -l credentials \
     -d 'With --origin: include credentials'
 
 # reqscope cors URL --origin ORIGIN

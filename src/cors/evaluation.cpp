@@ -32,6 +32,20 @@ const Check* Evaluation::first_failure() const {
   return nullptr;
 }
 
+std::vector<std::string> Evaluation::fixes() const {
+  std::vector<std::string> out;
+  const auto collect = [&](const std::vector<Check>& checks) {
+    for (const auto& check : checks) {
+      if (!check.ok && !check.fix.empty() &&
+          std::find(out.begin(), out.end(), check.fix) == out.end())
+        out.push_back(check.fix);
+    }
+  };
+  if (preflight) collect(preflight->checks);
+  collect(actual.checks);
+  return out;
+}
+
 Evaluation evaluate(const Request& request, const std::optional<Response>& preflight,
                     const std::optional<Response>& actual) {
   Evaluation evaluation;

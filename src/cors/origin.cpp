@@ -42,7 +42,9 @@ std::optional<std::string> canonical_address(const std::string& host, bool ipv6)
     return inet_ntop(AF_INET6, &address, text, sizeof text);
   }
   in_addr address{};
-  if (inet_aton(host.c_str(), &address) == 0) return std::nullopt;
+  // The URL standard drops one trailing dot before reading the number.
+  const auto number = host.ends_with('.') ? host.substr(0, host.size() - 1) : host;
+  if (inet_aton(number.c_str(), &address) == 0) return std::nullopt;
   return inet_ntop(AF_INET, &address, text, sizeof text);
 }
 

@@ -56,20 +56,23 @@ bool contains_ignoring_case(const std::vector<std::string>& list, std::string_vi
 }
 
 // "Name: a, b, c" with `added` appended to the members a server already sends.
-// `*` stays only where it still counts (no credentials); a member that differs
-// from an added one only in case is replaced when names compare case-sensitively.
+// `*` stays only where it still counts (no credentials). Methods compare byte
+// for byte: a member that differs only in case from a method the browser
+// upper-cases ("delete") can never match and is replaced; other spellings stay.
 std::string list_fix(const char* header, std::vector<std::string> members,
-                     const std::vector<std::string>& added, bool keep_wildcard,
-                     bool case_sensitive) {
+                     const std::vector<std::string>& added, bool keep_wildcard, bool methods) {
   if (!keep_wildcard)
     members.erase(std::remove(members.begin(), members.end(), "*"), members.end());
   for (const auto& name : added) {
-    if (case_sensitive) {
+    const auto lower = util::to_lower(name);
+    if (methods && normalize_method(lower) != lower) {
       members.erase(std::remove_if(members.begin(), members.end(),
                                    [&](const std::string& m) { return util::iequals(m, name); }),
                     members.end());
     }
-    if (!contains_ignoring_case(members, name)) members.push_back(name);
+    const bool listed =
+        methods ? contains_exact(members, name) : contains_ignoring_case(members, name);
+    if (!listed) members.push_back(name);
   }
   return std::string(header) + ": " + util::join(members, ", ");
 }
@@ -144,6 +147,13 @@ Check allow_credentials_check(const Response& response) {
   return check;
 }
 
+// Fetch's "CORS check": the allow-origin and, with credentials, allow-credentials.
+std::vector<Check> cors_check(const Request& request, const Response& response) {
+  std::vector<Check> checks{allow_origin_check(request, response)};
+  if (request.credentials) checks.push_back(allow_credentials_check(response));
+  return checks;
+}
+
 // The browser follows a redirect of the actual request and decides on the
 // target's answer, which reqscope does not fetch: the call is not shown allowed.
 Check redirect_check(const Response& response) {
@@ -152,9 +162,14 @@ Check redirect_check(const Response& response) {
   check.detail = "the response is a " + std::to_string(response.status) +
                  " redirect; the browser follows it and decides on the target's answer, after a "
                  "redirect to another origin with Origin: null";
-  check.fix =
-      location ? "call the target directly, and check it: reqscope cors " + util::quote(*location)
-               : "answer without a redirect";
+  if (!location) {
+    check.fix = "answer without a redirect";
+  } else if (location->starts_with("http://") || location->starts_with("https://")) {
+    check.fix = "call the target directly, and check it: reqscope cors " + util::quote(*location);
+  } else {
+    check.fix = "call the target (Location " + util::quote(*location) +
+                ", relative to this URL) directly, and check it with reqscope cors";
+  }
   return check;
 }
 
@@ -352,7 +367,7 @@ std::vector<Check> check_preflight(const Request& request, const PreflightPlan& 
                                    const Response& response) {
   std::vector<Check> checks;
   checks.push_back(ok_status_check(response));
-  auto cors = check_actual(request, response);
+  auto cors = cors_check(request, response);
   checks.insert(checks.end(), cors.begin(), cors.end());
   checks.push_back(allow_methods_check(request, plan, response));
   // An unreadable list fails the preflight even when no header needs listing.
@@ -365,8 +380,7 @@ std::vector<Check> check_preflight(const Request& request, const PreflightPlan& 
 }
 
 std::vector<Check> check_actual(const Request& request, const Response& response) {
-  std::vector<Check> checks{allow_origin_check(request, response)};
-  if (request.credentials) checks.push_back(allow_credentials_check(response));
+  auto checks = cors_check(request, response);
   if (response.status >= 300 && response.status <= 399) checks.push_back(redirect_check(response));
   return checks;
 }
@@ -376,7 +390,7 @@ bool passed(const std::vector<Check>& checks) {
 }
 
 std::vector<std::string> readable_headers(const Request& request, const Response& response) {
-  if (!passed(check_actual(request, response))) return {};
+  if (!passed(cors_check(request, response))) return {};
   const auto exposed = extract_token_list(response.headers, kExposeHeaders);
   const bool expose_all = !request.credentials && contains_exact(exposed.members, "*");
   std::set<std::string> names;

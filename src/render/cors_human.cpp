@@ -104,18 +104,8 @@ std::string verdict_text(const cors::Evaluation& evaluation, const std::string& 
         std::any_of(evaluation.preflight->checks.begin(), evaluation.preflight->checks.end(),
                     [&](const cors::Check& c) { return &c == failure; });
     out += labelled("  ", in_preflight ? "preflight:" : "response:", failure->detail, "    ");
-    // Every change the server needs, so applying the fixes shown unblocks the call.
-    std::vector<std::string> fixes;
-    const auto collect = [&](const std::vector<cors::Check>& checks) {
-      for (const auto& check : checks) {
-        if (!check.ok && !check.fix.empty() &&
-            std::find(fixes.begin(), fixes.end(), check.fix) == fixes.end())
-          fixes.push_back(check.fix);
-      }
-    };
-    if (evaluation.preflight) collect(evaluation.preflight->checks);
-    collect(evaluation.actual.checks);
-    for (const auto& fix : fixes)
+    // Every change the call needs, so applying the fixes shown unblocks it.
+    for (const auto& fix : evaluation.fixes())
       out += labelled("  ", style.bold("fix:"), fix, "    ");
   } else if (!evaluation.allowed && !evaluation.actual.sent) {
     out += "  the request was not sent\n";
@@ -260,11 +250,12 @@ std::string explain_cors(const cors::Evaluation& evaluation) {
   std::string out = "What this means\n";
   std::string verdict;
   if (const auto* failure = evaluation.first_failure()) {
-    verdict =
-        "A browser blocks this call: " + util::printable(failure->detail) + ". The page's " +
-        "fetch() rejects with a TypeError and the console names the CORS rule (" + failure->rule +
-        "); the status and body stay hidden from the page." +
-        (failure->fix.empty() ? "" : " The server's fix: " + util::printable(failure->fix) + ".");
+    verdict = "A browser blocks this call: " + util::printable(failure->detail) + ". The page's " +
+              "fetch() rejects with a TypeError and the console names the CORS rule (" +
+              failure->rule + "); the status and body stay hidden from the page." +
+              (evaluation.fixes().empty()
+                   ? ""
+                   : " To fix it: " + util::printable(util::join(evaluation.fixes(), "; ")) + ".");
   } else {
     verdict =
         "A browser lets the page read this response: every check the Fetch standard makes "

@@ -36,6 +36,8 @@ struct Evaluation {
 
   // The first failed check (preflight first), or nullptr when allowed.
   const Check* first_failure() const;
+  // Every distinct fix of the failed checks, in order: all the changes the call needs.
+  std::vector<std::string> fixes() const;
 };
 
 // Decides what the browser would: `preflight` is the preflight's response (used
