@@ -115,7 +115,6 @@ Result<Plan> make_plan(const TraceArgs& args, const GlobalOptions& global) {
     auto page =
         cors::page_request(*origin, o.method, o.headers, o.body.has_value(), args.credentials);
     if (!page) return tl::unexpected(page.error());
-    o = cors::fetch_options(o, page->method, cors::actual_request_headers(*page), true);
     plan.cors = std::move(*page);
   }
 
@@ -163,35 +162,6 @@ void sleep_unless_interrupted(std::chrono::nanoseconds duration) {
   }
 }
 
-// One cross-origin call as a browser makes it: the preflight, its own hop,
-// when one is needed, then the request itself unless the preflight failed.
-// `evaluation` is set when both parts answered.
-http::TraceResult cross_origin_call(const Plan& plan, http::Tracer& tracer,
-                                    http::Tracer* preflight_tracer, bool reuse,
-                                    std::optional<cors::Evaluation>& evaluation) {
-  const auto& page = *plan.cors;
-  evaluation.reset();
-  std::optional<cors::Response> preflight;
-  http::TraceResult preflight_run;
-  if (preflight_tracer != nullptr) {
-    preflight_run = preflight_tracer->run(plan.url, reuse);
-    if (!preflight_run.ok()) return preflight_run;
-    preflight = cors::response_of(preflight_run);
-    if (!cors::passed(cors::check_preflight(page, cors::plan_preflight(page), *preflight))) {
-      evaluation = cors::evaluate(page, preflight, std::nullopt);
-      return preflight_run;
-    }
-  }
-  auto run = tracer.run(plan.url, reuse);
-  if (run.ok()) evaluation = cors::evaluate(page, preflight, cors::response_of(run));
-  if (preflight_tracer != nullptr) {
-    run.hops.insert(run.hops.begin(), preflight_run.hops.begin(), preflight_run.hops.end());
-    run.total += preflight_run.total;
-    run.started_at = preflight_run.started_at;
-  }
-  return run;
-}
-
 http::Check cors_check(const cors::Evaluation& evaluation) {
   const auto* failure = evaluation.first_failure();
   return {"cors", evaluation.allowed,
@@ -213,14 +183,9 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
   }
   const bool progress = series && isatty(STDERR_FILENO) == 1;
   http::Tracer tracer(plan->options);
-  std::unique_ptr<http::Tracer> preflight_tracer;
-  if (plan->cors) {
-    const auto preflight = cors::plan_preflight(*plan->cors);
-    if (preflight.needed) {
-      preflight_tracer = std::make_unique<http::Tracer>(
-          cors::fetch_options(plan->options, "OPTIONS", preflight.headers, false));
-    }
-  }
+  // With --origin, each run is the browser's call: preflight (its own hop) and request.
+  std::unique_ptr<cors::CallTracer> call_tracer;
+  if (plan->cors) call_tracer = std::make_unique<cors::CallTracer>(*plan->cors, plan->options);
   std::optional<cors::Evaluation> evaluation;
   std::vector<http::TraceResult> runs;
   std::vector<http::Check> checks;
@@ -228,9 +193,15 @@ int run_trace(const TraceArgs& args, const GlobalOptions& global) {
     if (i > 0) sleep_unless_interrupted(plan->interval);
     if (interrupted()) break;
     if (progress) std::fprintf(stderr, "\rrun %ld/%ld ", i + 1, plan->repeat);
-    auto run = plan->cors ? cross_origin_call(*plan, tracer, preflight_tracer.get(), args.reuse,
-                                              evaluation)
-                          : tracer.run(plan->url, args.reuse);
+    http::TraceResult run;
+    if (call_tracer) {
+      auto call = call_tracer->run(plan->url, args.reuse);
+      run = cors::as_one_trace(call);
+      evaluation.reset();
+      if (call.ok()) evaluation = std::move(call.evaluation);
+    } else {
+      run = tracer.run(plan->url, args.reuse);
+    }
     if (interrupted()) break;
     runs.push_back(std::move(run));
     std::vector<http::Check> run_checks;

@@ -6,8 +6,6 @@
 
 namespace reqscope::cors {
 
-namespace {}  // namespace
-
 std::optional<Finding> wildcard_with_credentials(const http::Headers& headers) {
   if (get_header(headers, "Access-Control-Allow-Origin") != "*" ||
       get_header(headers, "Access-Control-Allow-Credentials") != "true") {

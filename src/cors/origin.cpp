@@ -1,8 +1,10 @@
 #include "reqscope/cors/origin.hpp"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 
 #include "reqscope/http/url.hpp"
@@ -33,13 +35,45 @@ bool ends_in_number(std::string_view host) {
           label.find_first_not_of("0123456789") == std::string::npos);
 }
 
+// The URL standard's IPv6 serializer: eight hexadecimal pieces, the first
+// longest run of two or more zero pieces written "::". Unlike inet_ntop it
+// never writes a trailing IPv4 part ("::ffff:7f00:1", not "::ffff:127.0.0.1").
+std::string serialize_ipv6(const in6_addr& address) {
+  std::array<unsigned, 8> pieces{};
+  for (std::size_t i = 0; i < pieces.size(); ++i)
+    pieces[i] = (unsigned{address.s6_addr[2 * i]} << 8) | address.s6_addr[2 * i + 1];
+  std::size_t best_start = pieces.size();
+  std::size_t best_length = 1;
+  for (std::size_t i = 0; i < pieces.size();) {
+    std::size_t length = 0;
+    while (i + length < pieces.size() && pieces[i + length] == 0)
+      ++length;
+    if (length > best_length) {
+      best_start = i;
+      best_length = length;
+    }
+    i += length == 0 ? 1 : length;
+  }
+  std::string out;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (i == best_start) {
+      out += i == 0 ? "::" : ":";
+      i += best_length - 1;
+      continue;
+    }
+    out += fmt::format("{:x}", pieces[i]);
+    if (i + 1 < pieces.size()) out += ":";
+  }
+  return out;
+}
+
 // The address as a browser serializes it: IPv4 dotted decimal, IPv6 compressed.
 std::optional<std::string> canonical_address(const std::string& host, bool ipv6) {
   char text[INET6_ADDRSTRLEN] = {};
   if (ipv6) {
     in6_addr address{};
     if (inet_pton(AF_INET6, host.c_str(), &address) != 1) return std::nullopt;
-    return inet_ntop(AF_INET6, &address, text, sizeof text);
+    return serialize_ipv6(address);
   }
   in_addr address{};
   // The URL standard drops one trailing dot before reading the number.

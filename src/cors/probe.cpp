@@ -54,7 +54,13 @@ void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
     ScanExchange exchange{probe, method, std::nullopt};
     exchange.trace =
         send(url, options.transport, method, with_origin(headers, probe.origin), false);
-    if (exchange.trace->ok()) responses.push_back({probe, response_of(*exchange.trace)});
+    if (exchange.trace->ok()) {
+      const auto response = response_of(*exchange.trace);
+      auto page = evaluation.request;
+      if (auto origin = parse_origin(probe.origin)) page.origin = *origin;
+      exchange.allowed = passed(cors_check(page, response));
+      responses.push_back({probe, response});
+    }
     run.scan.push_back(std::move(exchange));
   }
   if (options.progress) options.progress(probes.size(), probes.size());
@@ -79,6 +85,9 @@ http::TraceOptions fetch_options(const http::TraceOptions& base, std::string met
   options.follow_redirects = false;
   if (!with_body) {
     options.body.reset();
+  } else if (options.body) {
+    // libcurl asks large bodies for "Expect: 100-continue", a header fetch() never sends.
+    options.headers.push_back({"Expect", ""});
   } else if (!options.body && (options.method == "POST" || options.method == "PUT")) {
     // An empty body makes libcurl send Content-Length: 0, as fetch() does; the
     // empty Content-Type stops libcurl adding its form type.
@@ -106,33 +115,62 @@ Response response_of(const http::TraceResult& trace) {
   return {hop.status, hop.response_headers};
 }
 
+CallTracer::CallTracer(Request request, const http::TraceOptions& transport)
+    : request_(std::move(request)),
+      plan_(plan_preflight(request_)),
+      actual_(fetch_options(transport, plan_.method, actual_request_headers(request_), true)) {
+  if (plan_.needed) {
+    preflight_ =
+        std::make_unique<http::Tracer>(fetch_options(transport, "OPTIONS", plan_.headers, false));
+  }
+}
+
+CallTracer::Call CallTracer::run(const http::Url& url, bool keep_connection) {
+  Call call;
+  std::optional<Response> preflight;
+  if (preflight_) {
+    call.preflight = preflight_->run(url, keep_connection);
+    if (!call.preflight->ok()) {
+      call.failure = located(*call.preflight->failure, "the preflight (OPTIONS)");
+      call.evaluation = evaluate(request_, std::nullopt, std::nullopt);
+      return call;
+    }
+    preflight = response_of(*call.preflight);
+    if (!passed(check_preflight(request_, plan_, *preflight))) {
+      call.evaluation = evaluate(request_, preflight, std::nullopt);
+      return call;
+    }
+  }
+  call.actual = actual_.run(url, keep_connection);
+  if (!call.actual->ok()) {
+    call.failure = located(*call.actual->failure, "the actual request (" + plan_.method + ")");
+    call.evaluation = evaluate(request_, preflight, std::nullopt);
+    return call;
+  }
+  call.evaluation = evaluate(request_, preflight, response_of(*call.actual));
+  return call;
+}
+
+http::TraceResult as_one_trace(const CallTracer::Call& call) {
+  if (!call.actual) return *call.preflight;
+  auto trace = *call.actual;
+  if (call.preflight) {
+    trace.hops.insert(trace.hops.begin(), call.preflight->hops.begin(), call.preflight->hops.end());
+    trace.total += call.preflight->total;
+    trace.started_at = call.preflight->started_at;
+  }
+  return trace;
+}
+
 CorsRun run_cors(const http::Url& url, const Request& request, const ProbeOptions& options) {
   CorsRun run;
   run.url = url.to_string();
-  const auto plan = plan_preflight(request);
-  std::optional<Response> preflight;
-  std::optional<Response> actual;
-  if (plan.needed) {
-    run.preflight_trace = send(url, options.transport, "OPTIONS", plan.headers, false);
-    if (!run.preflight_trace->ok()) {
-      run.failure = located(*run.preflight_trace->failure, "the preflight (OPTIONS)");
-      run.evaluation = evaluate(request, std::nullopt, std::nullopt);
-      return run;
-    }
-    preflight = response_of(*run.preflight_trace);
-  }
-  if (!plan.needed || passed(check_preflight(request, plan, *preflight))) {
-    run.actual_trace =
-        send(url, options.transport, plan.method, actual_request_headers(request), true);
-    if (!run.actual_trace->ok()) {
-      run.failure = located(*run.actual_trace->failure, "the actual request (" + plan.method + ")");
-      run.evaluation = evaluate(request, preflight, std::nullopt);
-      return run;
-    }
-    actual = response_of(*run.actual_trace);
-  }
-  run.evaluation = evaluate(request, preflight, actual);
-  if (options.scan) run_scan(url, options, run);
+  auto call = CallTracer(request, options.transport).run(url);
+  run.preflight_trace = std::move(call.preflight);
+  run.actual_trace = std::move(call.actual);
+  run.failure = std::move(call.failure);
+  run.evaluation = std::move(call.evaluation);
+  if (run.ok() && options.scan) run_scan(url, options, run);
   return run;
 }
 

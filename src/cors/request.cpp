@@ -13,18 +13,6 @@ namespace {
 constexpr std::size_t kMaxSafelistedValue = 128;
 constexpr std::size_t kMaxSafelistedTotal = 1024;
 
-bool is_http_whitespace(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-std::string_view strip_whitespace(std::string_view text) {
-  while (!text.empty() && is_http_whitespace(text.front()))
-    text.remove_prefix(1);
-  while (!text.empty() && is_http_whitespace(text.back()))
-    text.remove_suffix(1);
-  return text;
-}
-
 std::optional<char> first_unsafe_byte(std::string_view value) {
   for (char c : value) {
     if (is_unsafe_header_byte(static_cast<unsigned char>(c))) return c;
@@ -46,27 +34,35 @@ bool is_language_byte(char c) {
   return c == ' ' || c == '*' || c == ',' || c == '-' || c == '.' || c == ';' || c == '=';
 }
 
-bool is_mime_token(std::string_view text) {
-  return http::is_token(text);
-}
-
 // Fetch "parse a MIME type", as far as its essence: type "/" subtype, both tokens.
 std::optional<std::string> mime_essence(std::string_view value) {
-  value = strip_whitespace(value);
+  value = util::trim(value);
   const auto slash = value.find('/');
   if (slash == std::string_view::npos) return std::nullopt;
   const auto type = value.substr(0, slash);
   // Only trailing whitespace leaves the subtype: "text/ plain" is not a MIME type.
   auto subtype = value.substr(slash + 1);
   subtype = subtype.substr(0, subtype.find(';'));
-  while (!subtype.empty() && is_http_whitespace(subtype.back()))
+  while (!subtype.empty() && (subtype.back() == ' ' || subtype.back() == '\t'))
     subtype.remove_suffix(1);
-  if (!is_mime_token(type) || !is_mime_token(subtype)) return std::nullopt;
+  if (!http::is_token(type) || !http::is_token(subtype)) return std::nullopt;
   return util::to_lower(type) + "/" + util::to_lower(subtype);
 }
 
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
+}
+
+// Whether decimal `a` is greater than decimal `b`, at any length (Fetch puts no
+// bound on a Range number).
+bool greater_number(std::string_view a, std::string_view b) {
+  const auto significant = [](std::string_view digits) {
+    const auto first = digits.find_first_not_of('0');
+    return first == std::string_view::npos ? std::string_view() : digits.substr(first);
+  };
+  a = significant(a);
+  b = significant(b);
+  return a.size() != b.size() ? a.size() > b.size() : a > b;
 }
 
 // Fetch "parse a single range header value" without whitespace: "bytes=" start "-" [end].
@@ -86,9 +82,7 @@ std::optional<std::string> range_problem(std::string_view value) {
   if (!std::all_of(end.begin(), end.end(), is_digit))
     return "a safelisted Range is one range, bytes=START-[END]";
   if (start.empty()) return "a suffix range (bytes=-N) is not safelisted";
-  if (start.size() > 18 || end.size() > 18) return "a Range number is too large";
-  if (!end.empty() && std::stoll(std::string(start)) > std::stoll(std::string(end)))
-    return "the range's start is after its end";
+  if (!end.empty() && greater_number(start, end)) return "the range's start is after its end";
   return std::nullopt;
 }
 
@@ -174,7 +168,7 @@ bool is_forbidden_request_header(const http::Header& header) {
   if (std::find(kMethodOverrideNames.begin(), kMethodOverrideNames.end(), name) !=
       kMethodOverrideNames.end()) {
     for (auto member : util::split(header.value, ',')) {
-      if (is_forbidden_method(strip_whitespace(member))) return true;
+      if (is_forbidden_method(util::trim(member))) return true;
     }
   }
   return false;

@@ -147,11 +147,21 @@ Check allow_credentials_check(const Response& response) {
   return check;
 }
 
-// Fetch's "CORS check": the allow-origin and, with credentials, allow-credentials.
-std::vector<Check> cors_check(const Request& request, const Response& response) {
-  std::vector<Check> checks{allow_origin_check(request, response)};
-  if (request.credentials) checks.push_back(allow_credentials_check(response));
-  return checks;
+// Fetch's "redirect status" with a Location: what the browser follows. Any other
+// 3xx reaches the page as it is.
+bool is_followed_redirect(const Response& response) {
+  const auto status = response.status;
+  const bool redirect_status =
+      status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+  return redirect_status && get_header(response.headers, "Location").has_value();
+}
+
+// The text as one shell word: single-quoted, a quote written '\''.
+std::string shell_word(std::string_view text) {
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 // The browser follows a redirect of the actual request and decides on the
@@ -162,12 +172,10 @@ Check redirect_check(const Response& response) {
   check.detail = "the response is a " + std::to_string(response.status) +
                  " redirect; the browser follows it and decides on the target's answer, after a "
                  "redirect to another origin with Origin: null";
-  if (!location) {
-    check.fix = "answer without a redirect";
-  } else if (location->starts_with("http://") || location->starts_with("https://")) {
-    check.fix = "call the target directly, and check it: reqscope cors " + util::quote(*location);
+  if (location->starts_with("http://") || location->starts_with("https://")) {
+    check.fix = "call the target directly, and check it: reqscope cors " + shell_word(*location);
   } else {
-    check.fix = "call the target (Location " + util::quote(*location) +
+    check.fix = "call the target (Location " + shell_word(*location) +
                 ", relative to this URL) directly, and check it with reqscope cors";
   }
   return check;
@@ -232,9 +240,7 @@ Check allow_methods_check(const Request& request, const PreflightPlan& plan,
     check.detail = "the preflight response has no Access-Control-Allow-Methods, and " + method +
                    " is not safelisted";
   } else if (contains_ignoring_case(list.members, method)) {
-    std::string upper = method;
-    std::transform(upper.begin(), upper.end(), upper.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const auto upper = util::to_upper(method);
     if (upper != method) {
       check.detail = "the browser sends " + util::quote(method) +
                      " as written (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), "
@@ -340,7 +346,12 @@ std::optional<std::string> get_header(const http::Headers& headers, std::string_
   std::optional<std::string> value;
   for (const auto& header : headers) {
     if (!util::iequals(header.name, name)) continue;
-    value = value ? *value + ", " + header.value : header.value;
+    if (value) {
+      *value += ", ";
+      *value += header.value;
+    } else {
+      value = header.value;
+    }
   }
   return value;
 }
@@ -363,6 +374,12 @@ TokenList extract_token_list(const http::Headers& headers, std::string_view name
   return list;
 }
 
+std::vector<Check> cors_check(const Request& request, const Response& response) {
+  std::vector<Check> checks{allow_origin_check(request, response)};
+  if (request.credentials) checks.push_back(allow_credentials_check(response));
+  return checks;
+}
+
 std::vector<Check> check_preflight(const Request& request, const PreflightPlan& plan,
                                    const Response& response) {
   std::vector<Check> checks;
@@ -381,7 +398,7 @@ std::vector<Check> check_preflight(const Request& request, const PreflightPlan& 
 
 std::vector<Check> check_actual(const Request& request, const Response& response) {
   auto checks = cors_check(request, response);
-  if (response.status >= 300 && response.status <= 399) checks.push_back(redirect_check(response));
+  if (is_followed_redirect(response)) checks.push_back(redirect_check(response));
   return checks;
 }
 

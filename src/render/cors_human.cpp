@@ -53,8 +53,15 @@ std::string checks_text(const std::vector<cors::Check>& checks, const HumanOptio
                                                          : " " + style.dim("[" + check.rule + "]")),
                    kColumns, first, indent);
     if (check.ok) continue;
-    for (const auto& header : check.headers)
-      out += labelled(indent, "got:", header_text(header, options.show_secrets), indent);
+    // A hostile server may repeat a header thousands of times.
+    constexpr std::size_t kEvidenceShown = 5;
+    for (std::size_t i = 0; i < std::min(check.headers.size(), kEvidenceShown); ++i)
+      out += labelled(indent, "got:", header_text(check.headers[i], options.show_secrets), indent);
+    if (check.headers.size() > kEvidenceShown) {
+      out += labelled(indent,
+                      "got:", fmt::format("... and {} more", check.headers.size() - kEvidenceShown),
+                      indent);
+    }
     if (!check.fix.empty()) out += labelled(indent, style.bold("fix:"), check.fix, indent);
   }
   return out;
@@ -84,7 +91,10 @@ std::string exchange_section(const char* title, const std::string& method,
   if (trace) out += std::string(" ") + style.dot() + " " + format_ms(util::to_ms(trace->total));
   out += "\n";
   if (options.verbose) {
-    out += headers_block("request headers", sent, options);
+    // What libcurl really sent, when there is a trace; else what the browser would.
+    const bool traced = trace && !trace->hops.empty();
+    out += headers_block("request headers", traced ? trace->hops.back().request_headers : sent,
+                         options);
     out += headers_block("response headers", exchange.response.headers, options);
   }
   return out + checks_text(exchange.checks, options);
@@ -152,9 +162,7 @@ std::string findings_section(const std::vector<cors::Finding>& findings, const S
   std::string out = style.bold("Findings") + "\n";
   const std::string indent(10, ' ');
   for (const auto& finding : findings) {
-    std::string severity = finding.severity;
-    std::transform(severity.begin(), severity.end(), severity.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const auto severity = util::to_upper(finding.severity);
     const auto coloured = finding.severity == "high"     ? style.red(severity)
                           : finding.severity == "medium" ? style.yellow(severity)
                                                          : severity;
@@ -179,11 +187,9 @@ std::string scan_section(const cors::CorsRun& run, const Style& style) {
       result = "failed: " + (exchange.trace ? exchange.trace->failure->error.kind : "not sent");
     } else {
       const auto response = cors::response_of(*exchange.trace);
-      const auto allow = cors::get_header(response.headers, "Access-Control-Allow-Origin");
-      const bool allowed = allow && (*allow == exchange.probe.origin || *allow == "*");
       result = std::to_string(response.status) + " " +
-               (allowed ? style.yellow("allowed") : std::string("not allowed"));
-      if (allowed &&
+               (exchange.allowed ? style.yellow("allowed") : std::string("not allowed"));
+      if (exchange.allowed &&
           cors::get_header(response.headers, "Access-Control-Allow-Credentials") == "true")
         result += ", with credentials";
     }

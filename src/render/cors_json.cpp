@@ -45,10 +45,10 @@ Json total_ms(const std::optional<http::TraceResult>& trace) {
 Json scan_json(const std::vector<cors::ScanExchange>& scan) {
   Json out = Json::array();
   for (const auto& exchange : scan) {
-    Json entry = {{"id", exchange.probe.id},   {"origin", exchange.probe.origin},
-                  {"method", exchange.method}, {"status", nullptr},
-                  {"allow_origin", nullptr},   {"allow_credentials", nullptr},
-                  {"error", nullptr}};
+    Json entry = {{"id", exchange.probe.id},     {"origin", exchange.probe.origin},
+                  {"method", exchange.method},   {"status", nullptr},
+                  {"allow_origin", nullptr},     {"allow_credentials", nullptr},
+                  {"allowed", exchange.allowed}, {"error", nullptr}};
     if (exchange.trace && exchange.trace->ok()) {
       const auto response = cors::response_of(*exchange.trace);
       entry["status"] = response.status;

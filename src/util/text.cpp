@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cctype>
+#include <cstdint>
 
 namespace reqscope::util {
 
@@ -29,15 +30,63 @@ std::string quote(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// The length of the well-formed UTF-8 sequence at the start of `text`, or 0.
+std::size_t utf8_sequence_length(std::string_view text) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  const std::size_t length = (lead >= 0xC2 && lead <= 0xDF)   ? 2
+                             : (lead >= 0xE0 && lead <= 0xEF) ? 3
+                             : (lead >= 0xF0 && lead <= 0xF4) ? 4
+                                                              : 0;
+  if (length == 0 || text.size() < length) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+std::uint32_t utf8_code_point(std::string_view sequence) {
+  std::uint32_t code = static_cast<unsigned char>(sequence[0]) & (0xFF >> (sequence.size() + 1));
+  for (std::size_t i = 1; i < sequence.size(); ++i)
+    code = (code << 6) | (static_cast<unsigned char>(sequence[i]) & 0x3F);
+  return code;
+}
+
+// C1 controls (a terminal acts on CSI, U+009B, as on ESC [) and the bidi
+// overrides and isolates, which make text display in another order.
+bool is_unsafe_code_point(std::uint32_t code) {
+  return (code >= 0x80 && code <= 0x9F) || (code >= 0x202A && code <= 0x202E) ||
+         (code >= 0x2066 && code <= 0x2069);
+}
+
+}  // namespace
+
 std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      if (byte < 0x20 || byte == 0x7f) {
+        out += fmt::format("\\x{:02x}", byte);
+      } else {
+        out += text[i];
+      }
+      ++i;
+      continue;
+    }
+    const auto length = utf8_sequence_length(text.substr(i));
+    const auto sequence = text.substr(i, length);
+    if (length == 0) {
       out += fmt::format("\\x{:02x}", byte);
+      ++i;
+    } else if (is_unsafe_code_point(utf8_code_point(sequence))) {
+      out += fmt::format("\\u{:04x}", utf8_code_point(sequence));
+      i += length;
     } else {
-      out += c;
+      out += sequence;
+      i += length;
     }
   }
   return out;
@@ -110,6 +159,13 @@ std::string to_lower(std::string_view text) {
   std::string out(text);
   for (auto& c : out)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string to_upper(std::string_view text) {
+  std::string out(text);
+  for (auto& c : out)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct ScanExchange {
   ScanProbe probe;
   std::string method;
   std::optional<http::TraceResult> trace;
+  // Whether the CORS check passed for a page of the probe's origin, in the
+  // request's credentials mode: what the server lets that origin read.
+  bool allowed = false;
 };
 
 struct CorsRun {
@@ -37,6 +41,32 @@ struct CorsRun {
   std::optional<http::TraceFailure> failure;  // set: the verdict is unknown (exit 3)
   bool ok() const { return !failure.has_value(); }
 };
+
+// One cross-origin call as a browser makes it, as often as asked: the
+// preflight when one is needed, then the request unless the preflight failed.
+// It keeps a Tracer for each, so runs with `keep_connection` reuse connections.
+class CallTracer {
+ public:
+  CallTracer(Request request, const http::TraceOptions& transport);
+
+  struct Call {
+    std::optional<http::TraceResult> preflight;  // sent when the plan needs one
+    std::optional<http::TraceResult> actual;     // sent unless the preflight failed
+    std::optional<http::TraceFailure> failure;   // its message names the request that failed
+    Evaluation evaluation;                       // of what was answered
+    bool ok() const { return !failure.has_value(); }
+  };
+  Call run(const http::Url& url, bool keep_connection = false);
+
+ private:
+  Request request_;
+  PreflightPlan plan_;
+  std::unique_ptr<http::Tracer> preflight_;
+  http::Tracer actual_;
+};
+
+// The call as one trace, for the waterfall: the preflight's hop, then the request's.
+http::TraceResult as_one_trace(const CallTracer::Call& call);
 
 // The most requests one --scan sends, the page's own included.
 inline constexpr std::size_t kMaxScanRequests = 8;

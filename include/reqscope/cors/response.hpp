@@ -46,7 +46,13 @@ TokenList extract_token_list(const http::Headers& headers, std::string_view name
 std::vector<Check> check_preflight(const Request& request, const PreflightPlan& plan,
                                    const Response& response);
 
-// The CORS check on the actual response: allow-origin and, with credentials, allow-credentials.
+// Fetch's "CORS check" of any response: allow-origin and, with credentials,
+// allow-credentials.
+std::vector<Check> cors_check(const Request& request, const Response& response);
+
+// The actual response's checks: the CORS check and, for a redirect the browser
+// would follow (301, 302, 303, 307, 308 with a Location), the failed check
+// "redirect": the verdict depends on a target reqscope does not fetch.
 std::vector<Check> check_actual(const Request& request, const Response& response);
 
 // True when no check failed.
@@ -60,16 +66,17 @@ std::vector<std::string> readable_headers(const Request& request, const Response
 // Whether Vary lists Origin (or is *), so shared caches keep one answer per origin.
 bool vary_lists_origin(const http::Headers& headers);
 
+inline constexpr long kMaxAgeDefault = 5;
+inline constexpr long kChromiumMaxAgeCap = 7200;
+
 // Seconds the browser may cache a successful preflight: Access-Control-Max-Age,
 // 5 when absent or invalid, at most Chromium's cap of 7200.
 struct MaxAge {
-  long seconds = 5;
+  long seconds = kMaxAgeDefault;
   bool present = false;
   bool valid = true;
   long capped_from = 0;  // non-zero: the server's larger value
 };
 MaxAge preflight_max_age(const http::Headers& headers);
-inline constexpr long kMaxAgeDefault = 5;
-inline constexpr long kChromiumMaxAgeCap = 7200;
 
 }  // namespace reqscope::cors

@@ -10,8 +10,9 @@ namespace reqscope::util {
 // control and non-ASCII bytes escaped, so hostile input cannot mangle a terminal.
 std::string quote(std::string_view text);
 
-// Text from the network made safe for a terminal: control bytes become \xNN,
-// so a server cannot send escape sequences through reqscope's output.
+// Text from the network made safe for a terminal: control bytes and bytes that
+// are not UTF-8 become \xNN, C1 controls and bidi overrides \uNNNN, so a server
+// cannot send escape sequences or reorder text through reqscope's output.
 std::string printable(std::string_view text);
 
 // The columns `text` takes on a terminal: ANSI colour sequences take none, and
@@ -28,6 +29,7 @@ std::string wrap(std::string_view text, std::size_t width, std::string_view firs
 std::string split_long_words(std::string_view text, std::size_t width);
 
 std::string to_lower(std::string_view text);
+std::string to_upper(std::string_view text);
 std::string_view trim(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 std::vector<std::string_view> split(std::string_view text, char separator);
