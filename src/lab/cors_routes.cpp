@@ -220,8 +220,8 @@ void answer_actual(const CorsSettings& settings, const httplib::Request& req,
       res.set_header("Access-Control-Expose-Headers", *settings.expose_headers);
     }
   }
-  // 204 and 304 responses have no body (RFC 9110 §6.4.1).
-  if (res.status == 204 || res.status == 304) return;
+  // 204, 205 and 304 responses have no body (RFC 9110 §6.4.1, §15.3.6).
+  if (res.status == 204 || res.status == 205 || res.status == 304) return;
   using Json = nlohmann::ordered_json;
   const Json body = {
       {"method", req.method},
@@ -245,6 +245,18 @@ void CorsRoutes::add_to(httplib::Server& server) {
     answer_actual(*settings, req, res, next_request_id_++);
   };
   route_every_method(server, R"(/cors/[^/]+)", answer);
+  // cpp-httplib reads a PATCH, POST or PUT without Content-Length until the
+  // connection closes, though RFC 9112 makes its body empty: a browser's
+  // bodiless PATCH would stall. This runs before httplib waits for a body.
+  server.set_pre_routing_handler([answer](const httplib::Request& req, httplib::Response& res) {
+    constexpr std::string_view kPrefix = "/cors/";
+    const bool bodiless = !req.has_header("Content-Length") && !req.has_header("Transfer-Encoding");
+    const bool cors_path = req.path.starts_with(kPrefix) && req.path.size() > kPrefix.size() &&
+                           req.path.find('/', kPrefix.size()) == std::string::npos;
+    if (!bodiless || !cors_path) return httplib::Server::HandlerResponse::Unhandled;
+    answer(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
 }
 
 }  // namespace reqscope::lab

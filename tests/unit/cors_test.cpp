@@ -2291,3 +2291,53 @@ TEST_CASE("scan probes skip look-alikes of IP addresses", "[cors][scan]") {
     }
   }
 }
+
+TEST_CASE("only a redirect the browser follows fails the redirect check", "[cors][actual]") {
+  struct Row {
+    long status;
+    bool location;
+    bool redirect;
+  };
+  const Row rows[] = {{301, true, true},  {302, true, true},   {303, true, true},
+                      {307, true, true},  {308, true, true},   {302, false, false},
+                      {300, true, false}, {304, false, false}, {305, true, false}};
+  for (const auto& row : rows) {
+    INFO(row.status << (row.location ? " with" : " without") << " Location");
+    Headers headers{{kAcao, kPage}};
+    if (row.location) headers.push_back({"Location", "https://x.test/it's"});
+    const auto checks = check_actual(make_request("GET"), make_response(row.status, headers));
+    const Check* redirect = find_check(checks, "redirect");
+    CHECK((redirect != nullptr) == row.redirect);
+    // The fix is a command a shell can run: the quote in the URL escaped.
+    if (redirect != nullptr) CHECK(contains(redirect->fix, R"('https://x.test/it'\''s')"));
+  }
+}
+
+TEST_CASE("parse_origin serializes IPv6 as the URL standard does", "[cors][origin]") {
+  struct Row {
+    const char* text;
+    const char* serialized;
+  };
+  const Row rows[] = {
+      {"http://[::ffff:7f00:1]", "http://[::ffff:7f00:1]"},
+      {"http://[::ffff:127.0.0.1]", "http://[::ffff:7f00:1]"},
+      {"http://[::7f00:1]", "http://[::7f00:1]"},
+      {"http://[1:0:0:2:0:0:0:3]", "http://[1:0:0:2::3]"},
+      {"http://[2001:db8:0:0:1:0:0:1]", "http://[2001:db8::1:0:0:1]"},
+      {"http://[1:0:2:0:3:0:4:0]", "http://[1:0:2:0:3:0:4:0]"},
+      {"http://[::]", "http://[::]"},
+      {"http://[1::]", "http://[1::]"},
+      {"http://[ABCD::EF]:8080", "http://[abcd::ef]:8080"},
+  };
+  for (const auto& row : rows) {
+    INFO(row.text);
+    CHECK(origin_of(row.text).serialize() == row.serialized);
+  }
+}
+
+TEST_CASE("a safelisted Range may hold numbers of any length", "[cors][request]") {
+  CHECK_FALSE(unsafe_header_reason({"Range", "bytes=0-99999999999999999999999"}));
+  CHECK_FALSE(unsafe_header_reason({"Range", "bytes=00005-6"}));
+  CHECK(unsafe_header_reason({"Range", "bytes=99999999999999999999999-1"}));
+  CHECK(unsafe_header_reason({"Range", "bytes=10-009"}));
+}

@@ -9,6 +9,10 @@ TEST_CASE("every error kind maps to its documented exit code", "[errors]") {
   CHECK(exit_code_for("bad_url") == ExitCode::usage);
   CHECK(exit_code_for("usage") == ExitCode::usage);
   CHECK(exit_code_for("bad_file") == ExitCode::usage);
+  for (const char* kind : {"bad_origin", "forbidden_header", "forbidden_method"}) {
+    INFO(kind);
+    CHECK(exit_code_for(kind) == ExitCode::usage);
+  }
   for (const char* kind :
        {"dns_nxdomain", "dns_timeout", "connect_refused", "connect_timeout", "tls_handshake",
         "tls_verify", "http_protocol", "timeout", "too_many_redirects"}) {
@@ -33,6 +37,20 @@ TEST_CASE("quoted values are bounded and escaped", "[text]") {
   const auto long_quote = util::quote(std::string(1000, 'x'));
   CHECK(long_quote.size() < 120);
   CHECK(long_quote.find("1000 bytes") != std::string::npos);
+}
+
+TEST_CASE("printable escapes what a terminal would act on, and keeps other UTF-8", "[text]") {
+  using reqscope::util::printable;
+  CHECK(printable("plain") == "plain");
+  CHECK(printable("\x1b[31m") == "\\x1b[31m");
+  CHECK(printable("a\xc2\x9b"
+                  "31m") == "a\\u009b31m");  // CSI as a C1 control
+  CHECK(printable("\xe2\x80\xae"
+                  "evil") == "\\u202eevil");        // right-to-left override
+  CHECK(printable("\xe2\x81\xa6x") == "\\u2066x");  // left-to-right isolate
+  CHECK(printable("caf\xc3\xa9 \xe2\x86\x92") == "caf\xc3\xa9 \xe2\x86\x92");
+  CHECK(printable("\xff\xc3") == "\\xff\\xc3");  // not UTF-8, or cut short
+  CHECK(printable("\xf5\x80\x80\x80") == "\\xf5\\x80\\x80\\x80");
 }
 
 TEST_CASE("display width skips colour codes and counts UTF-8 characters once", "[text]") {
