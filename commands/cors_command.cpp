@@ -6,7 +6,6 @@
 #include "reqscope/cors/probe.hpp"
 #include "reqscope/render/cors_human.hpp"
 #include "reqscope/render/cors_json.hpp"
-#include "reqscope/util/text.hpp"
 #include "request_options.hpp"
 
 namespace reqscope::cli {
@@ -30,13 +29,6 @@ struct Plan {
   cors::ProbeOptions probe;
 };
 
-bool has_header(const http::Headers& headers, std::string_view name) {
-  for (const auto& header : headers) {
-    if (util::iequals(header.name, name)) return true;
-  }
-  return false;
-}
-
 Result<Plan> make_plan(const CorsArgs& args, const GlobalOptions& global) {
   Plan plan;
   auto url = http::parse_url(args.url);
@@ -58,7 +50,7 @@ Result<Plan> make_plan(const CorsArgs& args, const GlobalOptions& global) {
   if (args.content_type_given) {
     if (args.content_type.empty())
       return fail("bad_option", "--content-type is empty", "e.g. --content-type application/json");
-    if (has_header(headers, "Content-Type")) {
+    if (cors::get_header(headers, "Content-Type")) {
       return fail("bad_option", "--content-type and -H 'Content-Type: ...' exclude each other",
                   "give the type once");
     }
@@ -97,7 +89,7 @@ int run_cors(const CorsArgs& args, const GlobalOptions& global) {
     const int code = report_error(global, "cors", run.failure->error);
     return run.failure->error.kind == "interrupted" ? kInterruptedExit : code;
   }
-  if (interrupted()) {
+  if (run.interrupted) {
     std::fprintf(stderr, "reqscope cors: interrupted; showing the %zu scan probe(s) sent\n",
                  run.scan.size());
   }
@@ -108,7 +100,7 @@ int run_cors(const CorsArgs& args, const GlobalOptions& global) {
                                global.explain};
     print_stdout(render::render_cors(run, args.scan, human));
   }
-  if (interrupted()) return kInterruptedExit;
+  if (run.interrupted) return kInterruptedExit;
   const bool failed =
       !run.evaluation.allowed || (args.scan && cors::has_high_finding(run.evaluation.findings));
   return static_cast<int>(failed ? ExitCode::check_failed : ExitCode::ok);

@@ -49,7 +49,10 @@ void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
   const std::size_t sent = (run.preflight_trace ? 1 : 0) + (run.actual_trace ? 1 : 0);
   probes.resize(std::min(probes.size(), kMaxScanRequests - sent));
   for (const auto& probe : probes) {
-    if (cancelled(options)) break;
+    if (cancelled(options)) {
+      run.interrupted = true;
+      break;
+    }
     if (options.progress) options.progress(run.scan.size(), probes.size());
     ScanExchange exchange{probe, method, std::nullopt};
     exchange.trace =
@@ -63,6 +66,7 @@ void run_scan(const http::Url& url, const ProbeOptions& options, CorsRun& run) {
     }
     run.scan.push_back(std::move(exchange));
   }
+  if (cancelled(options)) run.interrupted = true;
   if (options.progress) options.progress(probes.size(), probes.size());
   auto& findings = run.evaluation.findings;
   for (auto& finding : scan_findings(evaluation.request, baseline, responses)) {

@@ -95,6 +95,7 @@ Json cors_document(const cors::CorsRun& run, bool scanned, bool show_secrets) {
   if (out["preflight"].is_object()) out["preflight"]["total_ms"] = total_ms(run.preflight_trace);
   out["actual"]["total_ms"] = total_ms(run.actual_trace);
   out["scan"] = scanned ? scan_json(run.scan) : Json(nullptr);
+  out["interrupted"] = run.interrupted;
   return out;
 }
 

@@ -193,8 +193,9 @@ Outcome cors_json(const std::string& url, const std::vector<std::string>& args) 
   REQUIRE((result.exit_code == 0 || result.exit_code == 1));
   auto doc = parse_stdout(result);
   CHECK(doc["schema"] == "reqscope.cors/1");
-  for (const char* key : {"schema", "url", "origin", "method", "credentials", "verdict", "reason",
-                          "preflight", "actual", "readable_headers", "findings", "scan"}) {
+  for (const char* key :
+       {"schema", "url", "origin", "method", "credentials", "verdict", "reason", "preflight",
+        "actual", "readable_headers", "findings", "scan", "interrupted"}) {
     INFO(key);
     CHECK(doc.contains(key));
   }

@@ -39,6 +39,7 @@ struct CorsRun {
   std::optional<http::TraceResult> actual_trace;
   std::vector<ScanExchange> scan;
   std::optional<http::TraceFailure> failure;  // set: the verdict is unknown (exit 3)
+  bool interrupted = false;                   // the cancel flag stopped --scan early
   bool ok() const { return !failure.has_value(); }
 };
 
