@@ -1,8 +1,14 @@
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -28,6 +34,74 @@ using Json = nlohmann::json;
 namespace {
 
 constexpr const char* kApp = "https://app.example";
+
+// An HTTP server that allows kApp at once and never answers any other origin:
+// a --scan's first probe hangs, so Ctrl-C lands mid-scan without timing luck.
+class StallingServer {
+ public:
+  StallingServer() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) == 0);
+    REQUIRE(::listen(fd_, 8) == 0);
+    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~StallingServer() {
+    stopping_ = true;
+    thread_.join();
+    for (int client : held_)
+      ::close(client);
+    ::close(fd_);
+  }
+  StallingServer(const StallingServer&) = delete;
+  StallingServer& operator=(const StallingServer&) = delete;
+
+  std::string url() const { return fmt::format("http://127.0.0.1:{}/api", port_); }
+  // Whether a request from another origin arrived (and now waits) within 10 s.
+  bool stalled_one() const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!stalled_ && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return stalled_;
+  }
+
+ private:
+  void serve() {
+    while (!stopping_) {
+      pollfd pfd{fd_, POLLIN, 0};
+      if (::poll(&pfd, 1, 50) != 1) continue;
+      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) continue;
+      std::string request;
+      char buffer[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        const auto n = ::recv(client, buffer, sizeof buffer, 0);
+        if (n <= 0) break;
+        request.append(buffer, static_cast<std::size_t>(n));
+      }
+      if (request.find(std::string("\r\nOrigin: ") + kApp + "\r\n") == std::string::npos) {
+        held_.push_back(client);
+        stalled_ = true;
+        continue;
+      }
+      const std::string answer = std::string("HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: ") +
+                                 kApp + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      (void)::send(client, answer.data(), answer.size(), MSG_NOSIGNAL);
+      ::close(client);
+    }
+  }
+
+  int fd_;
+  int port_ = 0;
+  std::thread thread_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stalled_{false};
+  std::vector<int> held_;
+};
 constexpr const char* kEvil = "https://evil.example";
 
 // The page's call used throughout: fetch(url, {method: "PUT", credentials:
@@ -735,4 +809,24 @@ TEST_CASE("cors to a closed port exits 3 with the error in reqscope.cors/1", "[c
   CHECK(human.out.empty());
   CHECK(std::count(human.err.begin(), human.err.end(), '\n') == 1);
   CHECK_THAT(human.err, Catch::Contains("refused"));
+}
+
+TEST_CASE("cors: Ctrl-C during --scan reports the verdict and the probes sent, exit 130",
+          "[cors][scan][interrupt]") {
+  StallingServer server;
+  TempDir dir;
+  const auto out = dir.path() + "/out.json";
+  reqscope::test::Process cors(
+      {REQSCOPE_BINARY, "cors", server.url(), "--origin", kApp, "--scan", "--json"}, out);
+  REQUIRE(server.stalled_one());
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(cors.stop(SIGINT) == 130);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  std::ifstream file(out);
+  const auto doc = Json::parse(file);
+  CHECK(doc["schema"] == "reqscope.cors/1");
+  CHECK(doc["verdict"] == "allowed");
+  CHECK(doc["interrupted"] == true);
+  REQUIRE(doc["scan"].size() == 1);
+  CHECK(doc["scan"][0]["error"]["kind"] == "interrupted");
 }
