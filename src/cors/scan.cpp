@@ -86,27 +86,22 @@ Finding probe_finding(const ScanProbe& probe, const Response& response) {
 
 std::vector<ScanProbe> scan_probes(const Origin& origin) {
   std::vector<ScanProbe> probes;
-  probes.push_back({"unrelated", kUnrelatedOrigin, "an origin unrelated to the page's"});
+  probes.push_back({"unrelated", kUnrelatedOrigin});
   if (origin.opaque) return probes;
-  probes.push_back({"null", "null", "the opaque origin of sandboxed frames and file: pages"});
+  probes.push_back({"null", "null"});
   // Look-alikes of an IP address are not names anyone could register.
   if (!origin.host_is_ipv6 && !util::is_ipv4_literal(origin.host)) {
-    probes.push_back({"prefix",
-                      origin_with(origin, origin.scheme, origin.host + ".evil.test", origin.port),
-                      "a host that starts with the page's host"});
     probes.push_back(
-        {"suffix",
-         origin_with(origin, origin.scheme, "evil" + registrable_guess(origin.host), origin.port),
-         "a host that ends with the page's domain"});
+        {"prefix", origin_with(origin, origin.scheme, origin.host + ".evil.test", origin.port)});
+    probes.push_back({"suffix", origin_with(origin, origin.scheme,
+                                            "evil" + registrable_guess(origin.host), origin.port)});
   }
   const std::string other_scheme = origin.scheme == "https" ? "http" : "https";
   const std::uint16_t scheme_port =
       origin.default_port() ? (other_scheme == "https" ? 443 : 80) : origin.port;
-  probes.push_back({"other_scheme", origin_with(origin, other_scheme, origin.host, scheme_port),
-                    "the page's host over the other scheme"});
+  probes.push_back({"other_scheme", origin_with(origin, other_scheme, origin.host, scheme_port)});
   const std::uint16_t other_port = origin.port == 65535 ? 65534 : origin.port + 1;
-  probes.push_back({"other_port", origin_with(origin, origin.scheme, origin.host, other_port),
-                    "the page's host on another port"});
+  probes.push_back({"other_port", origin_with(origin, origin.scheme, origin.host, other_port)});
   return probes;
 }
 

@@ -11,7 +11,6 @@ namespace reqscope::cors {
 struct ScanProbe {
   std::string id;      // "unrelated", "null", "prefix", "suffix", "other_scheme", "other_port"
   std::string origin;  // serialized, as sent in Origin
-  std::string description;
 };
 
 // The origins to try for `origin`: an unrelated one, "null", look-alikes that
