@@ -14,19 +14,17 @@ namespace {
 constexpr std::size_t kLabelWidth = 13;
 constexpr std::size_t kCheckLabelWidth = 18;
 
-// "  label        value", the value wrapped under itself, long words split.
-std::string row(const std::string& label, const std::string& value, std::size_t width) {
-  const std::string indent(width + 3, ' ');
-  const auto text = util::split_long_words(util::printable(value), kColumns - indent.size());
-  return util::wrap(text, kColumns, fmt::format("  {:<{}} ", label, width), indent);
-}
-
 // `label` (reqscope's own, may be styled) then `text` (from the server or the
 // user, made printable), wrapped under `indent`, long words split.
 std::string labelled(const std::string& first, const std::string& label, const std::string& text,
                      const std::string& indent) {
   const auto body = util::split_long_words(util::printable(text), kColumns - indent.size());
   return util::wrap(label.empty() ? body : label + " " + body, kColumns, first, indent);
+}
+
+// "  label        value", the value wrapped under itself.
+std::string row(const std::string& label, const std::string& value, std::size_t width) {
+  return labelled(fmt::format("  {:<{}} ", label, width), "", value, std::string(width + 3, ' '));
 }
 
 std::string header_text(const http::Header& header, bool show_secrets) {
@@ -70,11 +68,8 @@ std::string checks_text(const std::vector<cors::Check>& checks, const HumanOptio
 std::string headers_block(const char* title, const http::Headers& headers,
                           const HumanOptions& options) {
   std::string out = std::string("  ") + title + "\n";
-  for (const auto& header : headers) {
-    const auto text = util::split_long_words(
-        util::printable(header_text(header, options.show_secrets)), kColumns - 6);
-    out += util::wrap(text, kColumns, "    ", "      ");
-  }
+  for (const auto& header : headers)
+    out += labelled("    ", "", header_text(header, options.show_secrets), "      ");
   return out;
 }
 
@@ -166,11 +161,9 @@ std::string findings_section(const std::vector<cors::Finding>& findings, const S
     const auto coloured = finding.severity == "high"     ? style.red(severity)
                           : finding.severity == "medium" ? style.yellow(severity)
                                                          : severity;
-    out += util::wrap(
-        util::split_long_words(util::printable(finding.id + ": " + finding.message), kColumns - 10),
-        kColumns, fmt::format("  {}{} ", coloured, std::string(7 - severity.size(), ' ')), indent);
-    out += util::wrap(util::split_long_words(util::printable("fix: " + finding.fix), kColumns - 10),
-                      kColumns, indent, indent);
+    out += labelled(fmt::format("  {}{} ", coloured, std::string(7 - severity.size(), ' ')), "",
+                    finding.id + ": " + finding.message, indent);
+    out += labelled(indent, "fix:", finding.fix, indent);
   }
   return out;
 }
@@ -256,12 +249,12 @@ std::string explain_cors(const cors::Evaluation& evaluation) {
   std::string out = "What this means\n";
   std::string verdict;
   if (const auto* failure = evaluation.first_failure()) {
-    verdict = "A browser blocks this call: " + util::printable(failure->detail) + ". The page's " +
-              "fetch() rejects with a TypeError and the console names the CORS rule (" +
-              failure->rule + "); the status and body stay hidden from the page." +
-              (evaluation.fixes().empty()
-                   ? ""
-                   : " To fix it: " + util::printable(util::join(evaluation.fixes(), "; ")) + ".");
+    const auto fixes = evaluation.fixes();
+    verdict =
+        "A browser blocks this call: " + util::printable(failure->detail) + ". The page's " +
+        "fetch() rejects with a TypeError and the console names the CORS rule (" + failure->rule +
+        "); the status and body stay hidden from the page." +
+        (fixes.empty() ? "" : " To fix it: " + util::printable(util::join(fixes, "; ")) + ".");
   } else {
     verdict =
         "A browser lets the page read this response: every check the Fetch standard makes "

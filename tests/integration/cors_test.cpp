@@ -1,4 +1,3 @@
-#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -39,28 +38,17 @@ constexpr const char* kApp = "https://app.example";
 // a --scan's first probe hangs, so Ctrl-C lands mid-scan without timing luck.
 class StallingServer {
  public:
-  StallingServer() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) == 0);
-    REQUIRE(::listen(fd_, 8) == 0);
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
-    thread_ = std::thread([this] { serve(); });
-  }
+  StallingServer() : thread_([this] { serve(); }) {}
   ~StallingServer() {
     stopping_ = true;
     thread_.join();
     for (int client : held_)
       ::close(client);
-    ::close(fd_);
   }
   StallingServer(const StallingServer&) = delete;
   StallingServer& operator=(const StallingServer&) = delete;
 
-  std::string url() const { return fmt::format("http://127.0.0.1:{}/api", port_); }
+  std::string url() const { return fmt::format("http://127.0.0.1:{}/api", listener_.port()); }
   // Whether a request from another origin arrived (and now waits) within 10 s.
   bool stalled_one() const {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -72,9 +60,9 @@ class StallingServer {
  private:
   void serve() {
     while (!stopping_) {
-      pollfd pfd{fd_, POLLIN, 0};
+      pollfd pfd{listener_.fd(), POLLIN, 0};
       if (::poll(&pfd, 1, 50) != 1) continue;
-      const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      const int client = ::accept4(listener_.fd(), nullptr, nullptr, SOCK_CLOEXEC);
       if (client < 0) continue;
       std::string request;
       char buffer[4096];
@@ -95,12 +83,12 @@ class StallingServer {
     }
   }
 
-  int fd_;
-  int port_ = 0;
-  std::thread thread_;
+  // Declared before the thread, so they exist before it starts serving.
+  reqscope::test::LoopbackListener listener_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> stalled_{false};
   std::vector<int> held_;
+  std::thread thread_;
 };
 constexpr const char* kEvil = "https://evil.example";
 

@@ -1,8 +1,4 @@
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -55,29 +51,15 @@ std::vector<std::string> message_names(const Json& document) {
 // backlog) and never says a word: a TLS server that hangs.
 class SilentServer {
  public:
-  SilentServer() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&address), length) == 0);
-    REQUIRE(::listen(fd_, 8) == 0);
-    REQUIRE(::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-    port_ = ntohs(address.sin_port);
-  }
-  ~SilentServer() { ::close(fd_); }
-  SilentServer(const SilentServer&) = delete;
-  SilentServer& operator=(const SilentServer&) = delete;
-  int port() const { return port_; }
+  int port() const { return listener_.port(); }
   // Whether a client connected (its connection waits in the backlog) within 10 s.
   bool client_waiting() const {
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{listener_.fd(), POLLIN, 0};
     return ::poll(&pfd, 1, 10000) == 1;
   }
 
  private:
-  int fd_;
-  int port_ = 0;
+  reqscope::test::LoopbackListener listener_;
 };
 
 }  // namespace

@@ -48,6 +48,23 @@ class Process {
 // A loopback port that was free a moment ago.
 int free_port();
 
+// A TCP socket listening on a free loopback port, closed when destroyed: the
+// start of a server a test writes itself. Clients wait in its backlog until
+// accepted. Throws when it cannot listen.
+class LoopbackListener {
+ public:
+  LoopbackListener();
+  ~LoopbackListener();
+  LoopbackListener(const LoopbackListener&) = delete;
+  LoopbackListener& operator=(const LoopbackListener&) = delete;
+  int fd() const { return fd_; }
+  int port() const { return port_; }
+
+ private:
+  int fd_;
+  int port_ = 0;
+};
+
 // Waits until a TCP connect to 127.0.0.1:port succeeds; false after the timeout.
 bool wait_for_port(int port, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
