@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "reqscope/util/text.hpp"
 
 namespace reqscope::cors {
 
