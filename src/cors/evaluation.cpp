@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 namespace reqscope::cors {
 
 std::optional<Finding> wildcard_with_credentials(const http::Headers& headers) {
