@@ -9,7 +9,7 @@
 
 namespace {
 
-constexpr const char* kCommands[] = {"trace", "lab", "demo", "dns", "tls", "jwt", "cors"};
+constexpr const char* kCommands[] = {"trace", "lab", "demo", "dns", "tls", "jwt", "cors", "bench"};
 
 // The command named on the command line, for error documents written before parsing finished.
 std::string command_in(int argc, char** argv) {
@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
     cli::register_tls(app, global, runner);
     cli::register_jwt(app, global, runner);
     cli::register_cors(app, global, runner);
+    cli::register_bench(app, global, runner);
     cli::register_demo(app, global, runner);
 
     try {

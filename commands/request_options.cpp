@@ -12,14 +12,15 @@ namespace {
 // The largest request body -d @file will read.
 constexpr std::size_t kMaxBodyBytes = 64 * 1024 * 1024;
 
-Result<std::string> read_body(const std::string& data) {
-  if (data.empty() || data.front() != '@') return data;
-  return read_input_file(data.substr(1), kMaxBodyBytes, "64 MiB", "-d");
+Result<std::string> read_body(const RequestArgs& args) {
+  if (args.data.empty() || args.data.front() != '@') return args.data;
+  return read_input_file(args.data.substr(1), kMaxBodyBytes, "64 MiB", args.data_option);
 }
 
 }  // namespace
 
-void add_request_options(CLI::App& command, RequestArgs& args, const std::string& method_names) {
+void add_request_options(CLI::App& command, RequestArgs& args, const std::string& method_names,
+                         const std::string& data_names) {
   command.add_option(method_names, args.method, "Request method (default GET, or POST with -d)")
       ->type_name("METHOD")
       ->check([](const std::string& method) {
@@ -29,7 +30,8 @@ void add_request_options(CLI::App& command, RequestArgs& args, const std::string
       .add_option("-H,--header", args.headers, "Add a request header 'Name: value' (repeatable)")
       ->type_name("HEADER")
       ->allow_extra_args(false);
-  command.add_option("-d,--data", args.data, "Request body; @FILE reads a file, @- stdin")
+  args.data_option = data_names.substr(0, data_names.find(','));
+  command.add_option(data_names, args.data, "Request body; @FILE reads a file, @- stdin")
       ->type_name("DATA")
       ->each([&args](const std::string&) { args.data_given = true; });
 }
@@ -63,7 +65,7 @@ Result<void> apply_request_options(const RequestArgs& args, http::TraceOptions& 
     options.headers.push_back(*header);
   }
   if (args.data_given) {
-    auto body = read_body(args.data);
+    auto body = read_body(args);
     if (!body) return tl::unexpected(body.error());
     options.body = *body;
   }

@@ -14,7 +14,8 @@ struct RequestArgs {
   std::string method;
   std::vector<std::string> headers;
   std::string data;
-  bool data_given = false;  // -d '' is an empty body, as in curl
+  bool data_given = false;         // -d '' is an empty body, as in curl
+  std::string data_option = "-d";  // how errors name the body option
 };
 
 // How a command connects: -4/-6, --resolve, --connect-to, -k, --cacert, --http1.1/--http2.
@@ -29,9 +30,11 @@ struct ConnectionArgs {
   bool http2 = false;
 };
 
-// Adds -X/--request (plus any `method_aliases`, e.g. "--method"), -H/--header and -d/--data.
+// Adds -X/--request (or `method_names`, e.g. with "--method"), -H/--header and
+// -d/--data (or `data_names`: bench keeps -d for its duration).
 void add_request_options(CLI::App& command, RequestArgs& args,
-                         const std::string& method_names = "-X,--request");
+                         const std::string& method_names = "-X,--request",
+                         const std::string& data_names = "-d,--data");
 void add_connection_options(CLI::App& command, ConnectionArgs& args);
 
 // Fills method, headers and body of `options`; errors name the bad value.

@@ -1,5 +1,7 @@
 #include "reqscope/util/number.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -20,16 +22,21 @@ Result<long> parse_integer(std::string_view text, long min, long max, std::strin
   return value;
 }
 
-Result<double> parse_milliseconds(std::string_view text, std::string_view option) {
+Result<double> parse_number(std::string_view text, double min, double max, std::string_view option,
+                            std::string_view unit) {
   double value = 0;
   const auto* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value) || value < 0 ||
-      value > 86400000) {
-    return fail("bad_option", std::string(option) + " value " + quote(text) +
-                                  " is not a number of milliseconds from 0 to 86400000");
+  if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value) || value < min ||
+      value > max) {
+    return fail("bad_option", fmt::format("{} value {} is not a number of {} from {:g} to {:g}",
+                                          option, quote(text), unit, min, max));
   }
   return value;
+}
+
+Result<double> parse_milliseconds(std::string_view text, std::string_view option) {
+  return parse_number(text, 0, 86400000, option, "milliseconds");
 }
 
 }  // namespace reqscope::util

@@ -1,0 +1,90 @@
+#include "reqscope/bench/config.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "reqscope/util/duration.hpp"
+
+namespace reqscope::bench {
+
+namespace {
+
+std::string count_text(std::uint64_t n) {
+  return std::to_string(n);
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> planned_requests(const BenchConfig& config) {
+  if (config.requests) return config.requests;
+  if (config.rate) {
+    const auto duration = config.duration.value_or(kDefaultDuration);
+    const double seconds = std::chrono::duration<double>(duration).count();
+    return static_cast<std::uint64_t>(std::ceil(*config.rate * seconds));
+  }
+  return std::nullopt;
+}
+
+Result<void> validate(const BenchConfig& config) {
+  if (config.requests && *config.requests == 0)
+    return fail("bad_option", "-n 0: a run needs at least one request", "e.g. -n 1000");
+  if (config.requests && config.duration && !config.rate) {
+    return fail("bad_option", "-n and -d exclude each other in the closed loop",
+                "give the number of requests or the duration, not both (with --rate, -n "
+                "sets how many requests the schedule sends)");
+  }
+  if (config.duration && config.duration->count() <= 0)
+    return fail("bad_option", "-d: the duration must be longer than 0", "e.g. -d 10s");
+  if (config.connections == 0)
+    return fail("bad_option", "-c 0: a run needs at least one connection", "e.g. -c 10");
+  if (config.threads == 0)
+    return fail("bad_option", "-t 0: a run needs at least one thread", "e.g. -t 1");
+  if (config.threads > kMaxThreads) {
+    return fail("bad_option",
+                "-t " + std::to_string(config.threads) + " is more than " +
+                    std::to_string(kMaxThreads) + " threads",
+                "one thread per CPU core is plenty");
+  }
+  if (config.threads > config.connections) {
+    return fail("bad_option",
+                "-t " + std::to_string(config.threads) + " is more than -c " +
+                    std::to_string(config.connections) + ": every thread needs a connection",
+                "raise -c or lower -t");
+  }
+  if (config.connections > kMaxConnectionsWithoutForce && !config.force) {
+    return fail("bad_option",
+                "-c " + std::to_string(config.connections) + " is more than " +
+                    std::to_string(kMaxConnectionsWithoutForce) + " connections",
+                "add --force if you mean it (and check ulimit -n)");
+  }
+  if (config.streams_per_connection == 0 ||
+      config.streams_per_connection > kMaxStreamsPerConnection)
+    return fail("bad_option",
+                "--streams-per-conn " + std::to_string(config.streams_per_connection) +
+                    " is outside 1-" + std::to_string(kMaxStreamsPerConnection),
+                "e.g. --streams-per-conn 10");
+  if (config.streams_per_connection > 1 &&
+      config.request.http_version != http::HttpVersion::http2) {
+    return fail("bad_option", "--streams-per-conn needs --http2",
+                "streams are multiplexed only over HTTP/2; add --http2");
+  }
+  if (config.rate && !(std::isfinite(*config.rate) && *config.rate > 0 && *config.rate <= kMaxRate))
+    return fail("bad_option", "--rate must be more than 0 and at most 10000000 requests per second",
+                "e.g. --rate 200");
+  if (config.warmup.requests && *config.warmup.requests == 0)
+    return fail("bad_option", "--warmup 0: give a number of requests or a duration",
+                "e.g. --warmup 100 or --warmup 2s, or leave it out");
+  const auto planned = planned_requests(config);
+  const auto warmup = config.warmup.requests.value_or(0);
+  if (!config.force && planned && *planned + warmup > config.max_requests) {
+    const std::string what = config.requests ? "-n " + count_text(*config.requests)
+                                             : "--rate × -d (" + count_text(*planned) + ")";
+    return fail("bad_option",
+                what + (warmup > 0 ? " plus --warmup " + count_text(warmup) : "") +
+                    " is more than --max-requests " + count_text(config.max_requests),
+                "raise --max-requests, or add --force");
+  }
+  return {};
+}
+
+}  // namespace reqscope::bench

@@ -1,0 +1,599 @@
+#include "reqscope/render/bench_human.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "reqscope/util/duration.hpp"
+#include "reqscope/util/text.hpp"
+
+namespace reqscope::render {
+
+namespace {
+
+constexpr std::size_t kRowLabelWidth = 13;
+constexpr std::size_t kValueColumn = kRowLabelWidth + 2;
+// The latency table: a label, then seven figures that format_ms() keeps
+// within 9 characters, so one space always separates them.
+constexpr std::size_t kTableLabelWidth = 9;
+constexpr std::size_t kCellWidth = 10;
+constexpr std::size_t kBinLabelWidth = 12;
+constexpr std::size_t kHistogramBarWidth = 40;
+constexpr std::size_t kErrorKindWidth = 16;
+// Beyond this an error sample only repeats what its kind says.
+constexpr std::size_t kVerdictSampleWidth = 60;
+// Open loop: p99 latency this many times p99 service time means queueing.
+constexpr double kQueueingRatio = 1.5;
+
+std::string plural(std::uint64_t count, const char* noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
+std::string percent(double fraction) {
+  return fmt::format("{:.1f}%", fraction * 100);
+}
+
+std::string rate_text(double per_second) {
+  if (per_second >= 100) return fmt::format("{:.0f} req/s", per_second);
+  return fmt::format("{:.{}f} req/s", per_second, per_second >= 10 ? 1 : 2);
+}
+
+// The configured rate as the user typed it: "200", "0.5".
+std::string rate_option_text(double rate) {
+  return fmt::format("{:.6g} req/s", rate);
+}
+
+std::string times(const Style& style) {
+  return style.unicode ? "\u00d7" : "x";
+}
+
+std::string repeat(const char* glyph, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i)
+    out += glyph;
+  return out;
+}
+
+std::string method_of(const bench::BenchConfig& config) {
+  const auto& request = config.request;
+  return request.method.empty() ? (request.body ? "POST" : "GET") : request.method;
+}
+
+double ms_of(std::chrono::nanoseconds duration) {
+  return util::to_ms(duration);
+}
+
+bool all_passed(const std::vector<bench::ThresholdCheck>& checks) {
+  return std::all_of(checks.begin(), checks.end(),
+                     [](const bench::ThresholdCheck& check) { return check.ok; });
+}
+
+// Server text cut to `width` columns at a character boundary, the cut marked
+// with "...", so one hostile message cannot take over the screen.
+std::string clip(const std::string& text, std::size_t width) {
+  if (util::display_width(text) <= width) return text;
+  std::string out;
+  std::size_t columns = 0;
+  for (const char c : text) {
+    const bool starts_character = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    if (starts_character && ++columns > width - 3) break;
+    out += c;
+  }
+  return out + "...";
+}
+
+// `text` padded with spaces to `width` columns, colour and UTF-8 taking none.
+std::string pad(const std::string& text, std::size_t width) {
+  return text + std::string(width - std::min(width, util::display_width(text)), ' ');
+}
+
+std::string share_of(std::uint64_t part, std::uint64_t whole) {
+  return percent(static_cast<double>(part) /
+                 static_cast<double>(std::max<std::uint64_t>(whole, 1)));
+}
+
+std::string safe_sample(const std::string& message, std::size_t width) {
+  return clip(util::printable(message), width);
+}
+
+// `first` then `text` on one line when it fits, else word-wrapped under `rest`.
+std::string fit(const std::string& first, const std::string& text, const std::string& rest) {
+  if (util::display_width(first) + util::display_width(text) <= kColumns) {
+    return first + text + "\n";
+  }
+  return util::wrap(util::split_long_words(text, kColumns - rest.size()), kColumns, first, rest);
+}
+
+std::string row(const std::string& label, const std::string& value) {
+  return fit(pad("  " + label, kValueColumn), value, std::string(kValueColumn, ' '));
+}
+
+// Items separated by two spaces, lines broken only between items.
+std::string fill(const std::vector<std::string>& items, const std::string& first,
+                 const std::string& rest) {
+  std::string out;
+  std::string line = first;
+  bool line_has_item = false;
+  for (const auto& item : items) {
+    if (line_has_item && util::display_width(line) + 2 + util::display_width(item) > kColumns) {
+      out += line + "\n";
+      line = rest;
+      line_has_item = false;
+    }
+    line += (line_has_item ? "  " : "") + item;
+    line_has_item = true;
+  }
+  return out + line + "\n";
+}
+
+std::uint64_t error_count(const bench::BenchResult& result, std::string_view kind) {
+  const auto found = result.error_kinds.find(kind);
+  return found == result.error_kinds.end() ? 0 : found->second;
+}
+
+std::string error_sample(const bench::BenchResult& result, std::string_view kind) {
+  const auto found = result.error_samples.find(kind);
+  return found == result.error_samples.end() ? std::string() : found->second;
+}
+
+// The kind most requests failed with; the first listed wins a tie.
+std::string_view most_common_error(const bench::BenchResult& result) {
+  std::string_view common = bench::kErrorKinds.front();
+  for (const auto kind : bench::kErrorKinds) {
+    if (error_count(result, kind) > error_count(result, common)) common = kind;
+  }
+  return common;
+}
+
+std::uint64_t rejected_count(const bench::BenchResult& result) {
+  std::uint64_t rejected = 0;
+  for (const auto& [status, count] : result.status_counts) {
+    if (status >= 400 && status < 500) rejected += count;
+  }
+  return rejected;
+}
+
+std::string phase_label(const std::string& phase) {
+  if (phase == "queue") return "waiting for a free connection";
+  if (phase == "connect") return "TCP connect";
+  if (phase == "tls") return "the TLS handshake";
+  if (phase == "wait") return "server wait";
+  if (phase == "transfer") return "transfer";
+  return "time outside the phases";
+}
+
+std::string load_model(const bench::BenchConfig& config) {
+  std::string out =
+      config.open_loop() ? "open loop at " + rate_option_text(*config.rate) : "closed loop";
+  out += ", " + plural(config.connections, "connection") + ", " + plural(config.threads, "thread");
+  if (config.streams_per_connection > 1) {
+    out += fmt::format(", {} streams per connection", config.streams_per_connection);
+  }
+  return out;
+}
+
+std::string title(const bench::BenchResult& result, const Style& style) {
+  const auto& config = result.config;
+  return fit(
+      style.bold("BENCH") + "  ",
+      method_of(config) + " " + util::printable(config.url.to_string()) + "  " + load_model(config),
+      "       ");
+}
+
+std::string counts_sentence(const bench::BenchResult& result, const Style& style) {
+  const auto in = result.partial() ? std::string() : " in " + format_ms(ms_of(result.duration));
+  if (result.requests == 0) return "No request completed" + in + ".";
+  if (result.responses == 0) {
+    const auto kind = most_common_error(result);
+    std::string text = fmt::format("{}{}, every one failed; most often {} ({}{})",
+                                   plural(result.requests, "request"), in, kind, times(style),
+                                   error_count(result, kind));
+    const auto sample = error_sample(result, kind);
+    return text + (sample.empty() ? "." : ": " + safe_sample(sample, kVerdictSampleWidth) + ".");
+  }
+  return fmt::format("{}{}, {} ({}).", plural(result.requests, "request"), in,
+                     plural(result.errors, "error"), percent(bench::error_rate(result)));
+}
+
+std::string diagnosis_sentence(const bench::Diagnosis& diagnosis, const Style& style) {
+  if (diagnosis.shares.empty()) return "";
+  std::string text =
+      fmt::format(" Time goes to {} ({:.0f}% of latency)", phase_label(diagnosis.dominant_phase),
+                  diagnosis.shares.front().share * 100);
+  if (diagnosis.tail != bench::Tail::none) {
+    text += fmt::format("; tail p99/p50 = {:.1f}{} ({})", diagnosis.tail_ratio, times(style),
+                        bench::tail_name(diagnosis.tail));
+  }
+  return text + ".";
+}
+
+std::string verdict(const bench::BenchResult& result,
+                    const std::vector<bench::ThresholdCheck>& checks,
+                    const bench::Diagnosis& diagnosis, const Style& style) {
+  std::string first;
+  if (result.partial()) {
+    first = style.bold(style.yellow("PARTIAL")) + ": stopped by Ctrl-C after " +
+            format_ms(ms_of(result.duration)) + ". ";
+  } else if (result.responses == 0) {
+    first = style.bold(style.red("FAILED")) + "  ";
+  } else if (!all_passed(checks)) {
+    first = style.bold(style.red("CHECK FAILED")) + "  ";
+  } else {
+    first = style.bold(style.green("OK")) + "  ";
+  }
+  std::string text = counts_sentence(result, style);
+  if (result.stop_reason == bench::StopReason::max_requests) {
+    text += fmt::format(" Stopped at --max-requests {}.", result.config.max_requests);
+  }
+  text += diagnosis_sentence(diagnosis, style);
+  const auto failed = static_cast<std::size_t>(std::count_if(
+      checks.begin(), checks.end(), [](const bench::ThresholdCheck& check) { return !check.ok; }));
+  if (failed > 0)
+    text += fmt::format(" {} of {} failed.", failed, plural(checks.size(), "threshold"));
+  return util::wrap(text, kColumns, first, "  ");
+}
+
+std::string warnings(const bench::BenchResult& result, const bench::Diagnosis& diagnosis,
+                     const Style& style) {
+  const auto warning = style.yellow("warning:") + " ";
+  std::string out;
+  if (diagnosis.rate_not_met) {
+    out += util::wrap(
+        fmt::format("the open loop could not keep up with --rate {}: {} unsent, sends up to {} "
+                    "late. Raise -c or lower --rate.",
+                    rate_option_text(result.config.rate.value_or(0)),
+                    plural(result.unsent, "request"), format_ms(ms_of(result.max_send_lag))),
+        kColumns, "  " + warning, "    ");
+  }
+  if (const auto rejected = rejected_count(result); rejected > 0) {
+    out += util::wrap(fmt::format("the server rejected {} with a 4xx status; check the URL, "
+                                  "method and headers.",
+                                  plural(rejected, "request")),
+                      kColumns, "  " + warning, "    ");
+  }
+  return out;
+}
+
+std::string throughput_section(const bench::BenchResult& result) {
+  const auto& config = result.config;
+  std::string out = "Throughput\n";
+  auto rate = rate_text(bench::requests_per_second(result));
+  if (config.open_loop()) rate += " (target " + rate_option_text(*config.rate) + ")";
+  out += row("requests/s", rate);
+  out += row("received", format_bytes(static_cast<std::uint64_t>(bench::bytes_per_second(result))) +
+                             "/s, " + format_bytes(result.bytes_received) + " in all");
+  out += row("requests", fmt::format("{} completed, {}", result.requests,
+                                     plural(result.responses, "response")));
+  out += row("connections", fmt::format("{} opened", result.connections_opened));
+  out += row("duration", format_ms(ms_of(result.duration)));
+  if (!result.address.empty()) {
+    out +=
+        row("server",
+            util::printable(result.address) +
+                (result.http_version.empty() ? "" : ", " + util::printable(result.http_version)));
+  }
+  return out;
+}
+
+std::string latency_row(const std::string& label, const bench::LatencyFigures& figures) {
+  std::string out = fmt::format("{:<{}}", label, kTableLabelWidth);
+  for (const double ms : {figures.min_ms, figures.p50_ms, figures.p90_ms, figures.p99_ms,
+                          figures.p999_ms, figures.max_ms, figures.mean_ms}) {
+    out += fmt::format("{:>{}}", format_ms(ms), kCellWidth);
+  }
+  return out + "\n";
+}
+
+std::string latency_section(const bench::BenchResult& result, const Style& style) {
+  if (result.latency.count() == 0) {
+    return pad(style.bold("Latency"), kValueColumn) + "none: no response arrived\n";
+  }
+  const bool open = result.config.open_loop();
+  std::string out = pad(style.bold("Latency"), kTableLabelWidth);
+  for (const char* column : {"min", "p50", "p90", "p99", "p99.9", "max", "mean"})
+    out += fmt::format("{:>{}}", column, kCellWidth);
+  out += "\n";
+  const auto total = bench::figures_of(result.latency);
+  out += latency_row(open ? "latency" : "total", total);
+  if (open) out += latency_row("service", bench::figures_of(result.service));
+  const std::pair<const char*, const stats::Histogram*> phases[] = {{"connect", &result.connect},
+                                                                    {"tls", &result.tls},
+                                                                    {"wait", &result.wait},
+                                                                    {"transfer", &result.transfer}};
+  for (const auto& [name, histogram] : phases) {
+    if (histogram->count() > 0) out += latency_row(name, bench::figures_of(*histogram));
+  }
+  out += fmt::format("  stdev of {} {}\n", open ? "latency" : "total", format_ms(total.stdev_ms));
+  if (result.connect.count() > 0) {
+    out += fmt::format("  connect and tls: {} only\n",
+                       plural(result.connect.count(), "new connection"));
+  }
+  if (open) {
+    out += "  latency: from each request's intended send time (what users waited)\n";
+    out += "  service: from its actual send (what the server took)\n";
+  }
+  return out;
+}
+
+std::string status_colour(int status, const std::string& text, const Style& style) {
+  if (status >= 500) return style.red(text);
+  if (status >= 400) return style.yellow(text);
+  if (status < 300) return style.green(text);
+  return text;
+}
+
+std::string status_section(const bench::BenchResult& result, const Style& style) {
+  const auto first = pad("Status", kValueColumn);
+  if (result.status_counts.empty()) return first + "none\n";
+  std::vector<std::string> items;
+  for (const auto& [status, count] : result.status_counts) {
+    items.push_back(
+        status_colour(status, fmt::format("{} {}{}", status, times(style), count), style));
+  }
+  return fill(items, first, std::string(kValueColumn, ' '));
+}
+
+std::string errors_section(const bench::BenchResult& result) {
+  if (result.errors == 0) return pad("Errors", kValueColumn) + "none\n";
+  std::string out = "Errors\n";
+  for (const auto kind : bench::kErrorKinds) {
+    const auto count = error_count(result, kind);
+    if (count == 0) continue;
+    const auto head = fmt::format("  {:<{}}{:>8} {:>7}", kind, kErrorKindWidth, count,
+                                  "(" + share_of(count, result.requests) + ")");
+    const auto sample = error_sample(result, kind);
+    out += sample.empty() ? head + "\n"
+                          : head + "  " + safe_sample(sample, kColumns - head.size() - 2) + "\n";
+  }
+  return out;
+}
+
+std::string bin_label(double le_ms, const Style& style) {
+  const char* at_most = style.unicode ? "\u2264" : "<=";
+  if (le_ms >= 1000) return fmt::format("{} {:g} s", at_most, le_ms / 1000);
+  return fmt::format("{} {:g} ms", at_most, le_ms);
+}
+
+std::string histogram_section(const bench::BenchResult& result, const Style& style) {
+  const auto bins = bench::display_bins(result.latency);
+  if (bins.empty()) return "";
+  std::uint64_t largest = 0;
+  for (const auto& bin : bins)
+    largest = std::max(largest, bin.count);
+  std::string out =
+      style.bold(result.config.open_loop() ? "Latency histogram" : "Total latency histogram") +
+      "\n";
+  for (const auto& bin : bins) {
+    const auto share = static_cast<double>(bin.count) / static_cast<double>(largest);
+    auto width = static_cast<std::size_t>(std::lround(share * kHistogramBarWidth));
+    if (bin.count > 0) width = std::max<std::size_t>(width, 1);
+    // Padded by hand: a Unicode bar's bytes are not its columns.
+    const auto bar =
+        style.cyan(repeat(style.bar(), width)) + std::string(kHistogramBarWidth - width, ' ');
+    out += "  " + pad(bin_label(bin.le_ms, style), kBinLabelWidth) + bar +
+           fmt::format("{:>9} {:>7}\n", bin.count, share_of(bin.count, result.latency.count()));
+  }
+  return out;
+}
+
+std::string series_section(const std::vector<bench::SecondSample>& series) {
+  if (series.empty()) return "";
+  std::string out = "Each second\n";
+  out += fmt::format("{:>8}{:>12}{:>12}{:>12}{:>10}\n", "t", "requests", "p50", "p99", "errors");
+  for (const auto& second : series) {
+    out += fmt::format("{:>8}{:>12}{:>12}{:>12}{:>10}\n", fmt::format("{} s", second.t_s),
+                       second.requests, format_ms(second.p50_ms), format_ms(second.p99_ms),
+                       second.errors);
+  }
+  return out;
+}
+
+std::string thresholds_section(const std::vector<bench::ThresholdCheck>& checks,
+                               const Style& style) {
+  if (checks.empty()) return "";
+  std::string out = "Thresholds\n";
+  for (const auto& check : checks) {
+    const auto mark = check.ok ? style.green("ok  ") : style.red("FAIL");
+    out += util::wrap(check.message, kColumns, "  " + mark + "  ", "        ");
+  }
+  return out;
+}
+
+// A --compare figure with its unit, read from its name as figures_for_compare() gives it.
+std::string figure_text(const std::string& name, double value) {
+  if (name == "rps") return rate_text(value);
+  if (name == "error_rate") return percent(value);
+  if (name.size() > 3 && name.ends_with("_ms")) return format_ms(value);
+  return fmt::format("{:.6g}", value);
+}
+
+std::string change_text(const bench::Change& change, const Style& style) {
+  if (!change.change_pct) return "n/a";
+  const auto text = fmt::format("{:+.1f}%", *change.change_pct);
+  if (change.after == change.before) return text;
+  return change.better() ? style.green(text + " better") : style.red(text + " worse");
+}
+
+std::string comparison_section(const BenchComparison& comparison, const Style& style) {
+  std::string out = fit("Compared with ", util::printable(comparison.baseline_path), "  ");
+  out += fmt::format("  {:<12}{:>15}{:>15}  {}\n", "figure", "before", "after", "change");
+  for (const auto& change : comparison.changes) {
+    out += fmt::format("  {:<12}{:>15}{:>15}  {}\n", clip(util::printable(change.name), 12),
+                       figure_text(change.name, change.before),
+                       figure_text(change.name, change.after), change_text(change, style));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_bench(const bench::BenchResult& result,
+                         const std::vector<bench::ThresholdCheck>& checks,
+                         const std::optional<BenchComparison>& comparison,
+                         const HumanOptions& options) {
+  const auto& style = options.style;
+  const auto diagnosis = bench::diagnose(result);
+  std::string out = title(result, style);
+  out += verdict(result, checks, diagnosis, style);
+  out += warnings(result, diagnosis, style);
+  out += "\n" + throughput_section(result);
+  out += "\n" + latency_section(result, style);
+  out += "\n" + status_section(result, style);
+  out += errors_section(result);
+  if (const auto histogram = histogram_section(result, style); !histogram.empty()) {
+    out += "\n" + histogram;
+  }
+  if (options.verbose) {
+    if (const auto series = series_section(result.series); !series.empty()) out += "\n" + series;
+  }
+  if (!checks.empty()) out += "\n" + thresholds_section(checks, style);
+  if (comparison) out += "\n" + comparison_section(*comparison, style);
+  return out;
+}
+
+namespace {
+
+std::string paragraph(const std::string& heading, const std::string& text) {
+  return "\n  " + heading + "\n" + util::wrap(text, kColumns, "    ", "    ");
+}
+
+std::string percentiles_note(const bench::LatencyFigures& latency, const std::string& name) {
+  // The chance that a page making this many calls meets at least one p99.
+  constexpr int kCallsPerPage = 20;
+  const double page_share = 1 - std::pow(0.99, kCallsPerPage);
+  return fmt::format(
+      "Half the responses took at most {} ({} p50, the median); 99 in 100 took at most {} "
+      "(p99) and the slowest {}. The mean, {}, hides the tail: a few slow requests among many "
+      "fast ones barely move it. Yet users meet the tail often: a page that makes {} calls "
+      "waits for the slowest, so {:.0f}% of page loads wait at least as long as p99.",
+      format_ms(latency.p50_ms), name, format_ms(latency.p99_ms), format_ms(latency.max_ms),
+      format_ms(latency.mean_ms), kCallsPerPage, page_share * 100);
+}
+
+std::string mean_of(const stats::Histogram& histogram) {
+  return histogram.count() == 0 ? "none here" : "mean " + format_ms(histogram.mean_ns() / 1e6);
+}
+
+std::string phases_note(const bench::BenchResult& result) {
+  return fmt::format(
+      "Each response's time splits into phases. connect: the TCP handshake, one round trip, "
+      "paid only when a connection is opened ({} opened for {}; keep-alive reuses the rest; "
+      "{}). tls: the TLS handshake on a new https connection ({}). wait: from the request "
+      "sent to the first byte of the response, the server's think time plus one round trip "
+      "({}). transfer: from the first byte of the response to its last ({}).",
+      result.connections_opened, plural(result.responses, "response"), mean_of(result.connect),
+      mean_of(result.tls), mean_of(result.wait), mean_of(result.transfer));
+}
+
+std::string wait_suggestion(const bench::Diagnosis& diagnosis) {
+  if (diagnosis.tail == bench::Tail::heavy) {
+    return fmt::format(
+        " The tail is heavy (p99/p50 = {:.1f}x): some requests wait far longer than others. "
+        "Look for slow or N+1 database queries, blocking code (locks, synchronous I/O), slow "
+        "upstream calls, or too few workers, so that requests queue behind each other.",
+        diagnosis.tail_ratio);
+  }
+  return fmt::format(
+      " The tail is {} (p99/p50 = {:.1f}x): requests are evenly slow or fast, so the cost is "
+      "in every request. Profile the handler: its queries, upstream calls and serialization.",
+      bench::tail_name(diagnosis.tail), diagnosis.tail_ratio);
+}
+
+std::string dominant_note(const bench::BenchResult& result, const bench::Diagnosis& diagnosis) {
+  const auto& phase = diagnosis.dominant_phase;
+  std::string text = fmt::format("The largest share of latency here is {} ({:.0f}%).",
+                                 phase_label(phase), diagnosis.shares.front().share * 100);
+  if (phase == "wait") return text + wait_suggestion(diagnosis);
+  if (phase == "connect" || phase == "tls") {
+    return text +
+           " Setting up connections costs more than serving: a new connection per request "
+           "(no keep-alive), network distance (each handshake is a round trip), or the cost "
+           "of TLS. Reuse connections (keep-alive, HTTP/2); TLS 1.3 and session resumption "
+           "save round trips.";
+  }
+  if (phase == "transfer") {
+    return text +
+           fmt::format(
+               " Responses are large (about {} each) or bandwidth is short: compress "
+               "or paginate them, or check how the server streams them.",
+               format_bytes(result.bytes_received / std::max<std::uint64_t>(result.responses, 1)));
+  }
+  if (phase == "queue") {
+    return text + fmt::format(
+                      " Requests waited for a free connection: the server cannot keep up with "
+                      "{} over {}.",
+                      rate_option_text(result.config.rate.value_or(0)),
+                      plural(result.config.connections, "connection"));
+  }
+  return text +
+         " The time falls outside the measured phases: sending the request, or the "
+         "client itself; check the load on this machine.";
+}
+
+std::string loop_note(const bench::BenchResult& result, const bench::Diagnosis& diagnosis) {
+  const auto& config = result.config;
+  if (!config.open_loop()) {
+    return fmt::format(
+        "This run was a closed loop: each of the {} sent its next request only when the "
+        "previous one was answered. When the server stalls, the sender stalls with it, so the "
+        "requests users would have sent meanwhile are never counted and the percentiles look "
+        "better than what users see (coordinated omission). --rate R runs an open loop that "
+        "measures each request from when it was due.",
+        plural(config.connections, "connection"));
+  }
+  std::string text = fmt::format(
+      "This run was an open loop at {}: each request was due at a fixed time and its latency "
+      "counts from then, so a stall counts for every request due during it (no coordinated "
+      "omission). latency is what users waited; service, from the actual send, is what the "
+      "server took.",
+      rate_option_text(*config.rate));
+  if (diagnosis.queueing_ratio > kQueueingRatio) {
+    return text + fmt::format(
+                      " Here p99 latency is {:.1f}x p99 service: requests waited for a "
+                      "connection, so the server cannot keep up with this rate.",
+                      diagnosis.queueing_ratio);
+  }
+  if (diagnosis.queueing_ratio > 0) {
+    return text + fmt::format(
+                      " Here p99 latency is {:.1f}x p99 service: the server kept up with "
+                      "this rate.",
+                      diagnosis.queueing_ratio);
+  }
+  return text;
+}
+
+std::string failure_note(const bench::BenchResult& result) {
+  if (result.requests == 0) {
+    return "No request completed, so there is nothing to measure yet.";
+  }
+  const auto kind = most_common_error(result);
+  const auto sample = error_sample(result, kind);
+  return fmt::format(
+      "No response arrived, so there is no latency to read. Most requests failed with {}{}. "
+      "Fix that first: is the server running, and reachable at this address and port?",
+      kind, sample.empty() ? "" : " (" + safe_sample(sample, kVerdictSampleWidth) + ")");
+}
+
+}  // namespace
+
+std::string explain_bench(const bench::BenchResult& result) {
+  const auto diagnosis = bench::diagnose(result);
+  std::string out = "\nWhat these numbers mean\n";
+  if (result.latency.count() == 0) {
+    out += paragraph("This run", failure_note(result));
+  } else {
+    const auto latency = bench::figures_of(result.latency);
+    out += paragraph("Percentiles and the tail",
+                     percentiles_note(latency, result.config.open_loop() ? "latency" : "total"));
+    out += paragraph("Phases", phases_note(result));
+    if (!diagnosis.shares.empty()) {
+      out += paragraph("What this run suggests", dominant_note(result, diagnosis));
+    }
+  }
+  out += paragraph(result.config.open_loop() ? "Open loop" : "Closed loop and coordinated omission",
+                   loop_note(result, diagnosis));
+  return out;
+}
+
+}  // namespace reqscope::render
