@@ -253,7 +253,7 @@ void register_bench(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("--warmup", args->warmup, "Unmeasured requests (N) or time (2s) first")
       ->type_name("N|DURATION");
   add_request_options(*cmd, args->request, "-X,--request", "--data");
-  add_connection_options(*cmd, args->connection);
+  add_connection_options(*cmd, args->connection, "Use HTTP/2 (ALPN on https, h2c on http)");
   cmd->add_option("--streams-per-conn", args->streams, "HTTP/2 streams per connection (1)")
       ->type_name("N");
   cmd->add_option("--max-p50-ms", args->max_p50_ms, "Exit 1 when p50 latency is above MS")

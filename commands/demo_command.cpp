@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "cli.hpp"
+#include "reqscope/bench/run.hpp"
 #include "reqscope/cors/probe.hpp"
 #include "reqscope/dns/walk.hpp"
 #include "reqscope/http/trace.hpp"
@@ -10,6 +11,8 @@
 #include "reqscope/jwt/verify.hpp"
 #include "reqscope/lab/dns_server.hpp"
 #include "reqscope/lab/server.hpp"
+#include "reqscope/render/bench_human.hpp"
+#include "reqscope/render/bench_json.hpp"
 #include "reqscope/render/cors_human.hpp"
 #include "reqscope/render/cors_json.hpp"
 #include "reqscope/render/dns_human.hpp"
@@ -36,6 +39,11 @@ struct DemoStep {
   bool follow = false;
   bool insecure = false;
 };
+
+// What the bench step loads: a median of 20 ms with a tail to 200 ms at p99.
+constexpr const char* kDemoBenchPath = "/latency?p50=20&p99=200";
+constexpr std::uint64_t kDemoBenchRequests = 200;
+constexpr unsigned kDemoBenchConnections = 10;
 
 // Where the JWT step gets its token from the lab.
 constexpr const char* kDemoTokenPath = "/jwt/token?alg=RS256&ttl=300&sub=demo-user";
@@ -133,7 +141,7 @@ int run_demo(const GlobalOptions& global) {
   };
 
   const auto style = style_for(global);
-  const auto step_count = steps.size() + 4;
+  const auto step_count = steps.size() + 5;
   const auto heading = [&](std::size_t index, const std::string& title, const std::string& lesson,
                            const std::string& command) {
     print_stdout(fmt::format(
@@ -309,6 +317,41 @@ int run_demo(const GlobalOptions& global) {
     print_stdout(show(blocked) + "\n");
     human.explain = false;
     print_stdout("The fixed server:\n$ " + cors_command(kDemoCorsFixed) + "\n\n" + show(fixed) +
+                 "\n");
+  }
+  // Latency under load: a server whose median hides a slow tail.
+  bench::BenchConfig load;
+  load.url = *http::parse_url(base + kDemoBenchPath);
+  load.requests = kDemoBenchRequests;
+  load.connections = kDemoBenchConnections;
+  load.request.timeout = *timeout;
+  const auto measured = bench::run_bench(load);
+  if (!failed && !measured) failed = exit_code_for(measured.error().kind);
+  if (!failed && measured && measured->responses == 0) failed = ExitCode::network;
+  const auto bench_command = fmt::format("reqscope bench '{}{}' -n {} -c {}{} --explain", base,
+                                         kDemoBenchPath, kDemoBenchRequests, kDemoBenchConnections,
+                                         default_timeout ? "" : " --timeout " + global.timeout);
+  const std::string bench_title = "Latency under load: the median and the tail";
+  if (global.json) {
+    render::Json result;
+    if (measured) {
+      result = render::bench_document(*measured, {}, std::nullopt);
+      result.erase("schema");
+    } else {
+      result = {{"error", render::error_json(measured.error())}};
+    }
+    documents.push_back({{"title", bench_title}, {"command", bench_command}, {"bench", result}});
+  } else {
+    heading(steps.size() + 4, bench_title,
+            "The lab's /latency endpoint answers most requests in about 20 ms but one\n"
+            "in a hundred takes 200 ms or more, as a slow query or a cold cache would.\n"
+            "reqscope bench sends 200 requests over 10 connections: the mean looks\n"
+            "fine, p99 tells the truth, and the phases say where the time goes.",
+            bench_command);
+    render::HumanOptions human{style, global.verbose, global.show_secrets, true};
+    print_stdout((measured ? render::render_bench(*measured, {}, std::nullopt, human) +
+                                 render::explain_bench(*measured)
+                           : render::error_block(measured.error())) +
                  "\n");
   }
   if (global.json) {

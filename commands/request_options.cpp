@@ -36,7 +36,8 @@ void add_request_options(CLI::App& command, RequestArgs& args, const std::string
       ->each([&args](const std::string&) { args.data_given = true; });
 }
 
-void add_connection_options(CLI::App& command, ConnectionArgs& args) {
+void add_connection_options(CLI::App& command, ConnectionArgs& args,
+                            const std::string& http2_help) {
   command.add_flag("-4,--ipv4", args.ipv4, "Resolve and connect over IPv4 only");
   command.add_flag("-6,--ipv6", args.ipv6, "Resolve and connect over IPv6 only");
   command
@@ -50,7 +51,7 @@ void add_connection_options(CLI::App& command, ConnectionArgs& args) {
   command.add_option("--cacert", args.cacert, "Trust the CA certificates in this PEM file")
       ->type_name("FILE");
   command.add_flag("--http1.1", args.http1_1, "Use HTTP/1.1 only");
-  command.add_flag("--http2", args.http2, "Use HTTP/2 (ALPN on https, upgrade on http)");
+  command.add_flag("--http2", args.http2, http2_help);
 }
 
 Result<void> apply_request_options(const RequestArgs& args, http::TraceOptions& options) {

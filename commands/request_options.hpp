@@ -35,7 +35,9 @@ struct ConnectionArgs {
 void add_request_options(CLI::App& command, RequestArgs& args,
                          const std::string& method_names = "-X,--request",
                          const std::string& data_names = "-d,--data");
-void add_connection_options(CLI::App& command, ConnectionArgs& args);
+void add_connection_options(
+    CLI::App& command, ConnectionArgs& args,
+    const std::string& http2_help = "Use HTTP/2 (ALPN on https, upgrade on http)");
 
 // Fills method, headers and body of `options`; errors name the bad value.
 Result<void> apply_request_options(const RequestArgs& args, http::TraceOptions& options);

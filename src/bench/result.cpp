@@ -7,6 +7,9 @@ namespace reqscope::bench {
 
 namespace {
 
+// About how many equal bins a narrow spread of latencies is drawn in.
+constexpr double kLinearBins = 10;
+
 double ms_of(std::int64_t ns) {
   return static_cast<double>(ns) / 1e6;
 }
@@ -84,12 +87,21 @@ double error_rate(const BenchResult& result) {
 std::vector<HistogramBin> display_bins(const stats::Histogram& histogram) {
   std::vector<HistogramBin> bins;
   if (histogram.count() == 0) return bins;
-  double bound = ladder_at_or_above(ms_of(histogram.min()));
-  const double top = ladder_at_or_above(ms_of(histogram.max()));
-  for (;;) {
-    bins.push_back({bound, 0});
-    if (bound >= top) break;
-    bound = ladder_after(bound);
+  const double low = ms_of(histogram.min());
+  const double high = ms_of(histogram.max());
+  // A narrow spread reads best in equal steps, a wide one on the 1-2-5 ladder.
+  const double step = ladder_at_or_above((high - low) / kLinearBins);
+  if (high > 0 && high - low > 0 && high / std::max(low, 1e-6) < 10) {
+    for (double bound = (std::floor(low / step) + 1) * step;; bound += step) {
+      bins.push_back({bound, 0});
+      if (bound >= high * (1 - 1e-9)) break;
+    }
+  } else {
+    const double top = ladder_at_or_above(high);
+    for (double bound = ladder_at_or_above(low);; bound = ladder_after(bound)) {
+      bins.push_back({bound, 0});
+      if (bound >= top) break;
+    }
   }
   // Each bucket goes to the first bin whose bound is at or above its middle.
   std::size_t bin = 0;

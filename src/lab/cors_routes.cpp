@@ -115,15 +115,10 @@ bool check_parameters(const httplib::Params& query, std::string& why) {
   return true;
 }
 
-// The settings in the request's query string. Not req.params: cpp-httplib adds
-// the fields of a form body to those, and a form POST is a classic
-// cross-origin request whose fields are no settings.
+// The settings in the request's query string: a form POST is a classic
+// cross-origin request, and its fields are no settings.
 std::optional<CorsSettings> parse_settings(const httplib::Request& req, std::string& why) {
-  httplib::Params query;
-  const auto query_start = req.target.find('?');
-  if (query_start != std::string::npos) {
-    httplib::detail::parse_query_text(req.target.substr(query_start + 1), query);
-  }
+  const auto query = query_of(req);
   if (!check_parameters(query, why)) return std::nullopt;
   CorsSettings settings;
   const auto [first_origin, end_of_origins] = query.equal_range("origin");

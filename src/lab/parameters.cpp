@@ -21,6 +21,15 @@ std::optional<long> parse_bounded(const std::string& text, long max, std::string
   return value;
 }
 
+httplib::Params query_of(const httplib::Request& req) {
+  httplib::Params query;
+  const auto query_start = req.target.find('?');
+  if (query_start != std::string::npos) {
+    httplib::detail::parse_query_text(req.target.substr(query_start + 1), query);
+  }
+  return query;
+}
+
 void bad_request(httplib::Response& res, const std::string& why) {
   res.status = 400;
   res.set_content("bad request: " + why + "\n", "text/plain");

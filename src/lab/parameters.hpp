@@ -10,6 +10,10 @@ namespace reqscope::lab {
 // Parses a non-negative decimal no larger than `max`, or explains why not.
 std::optional<long> parse_bounded(const std::string& text, long max, std::string& why);
 
+// The parameters in the request's query string. Not req.params: cpp-httplib
+// adds the fields of a form body to those, and they are no parameters.
+httplib::Params query_of(const httplib::Request& req);
+
 // Answers 400 with a one-line text/plain reason, "bad request: <why>".
 void bad_request(httplib::Response& res, const std::string& why);
 

@@ -10,6 +10,7 @@
 
 #include "cors_routes.hpp"
 #include "jwt_routes.hpp"
+#include "latency_routes.hpp"
 #include "parameters.hpp"
 #include "reqscope/tls/self_signed.hpp"
 #include "reqscope/util/text.hpp"
@@ -27,6 +28,9 @@ constexpr const char* kIndexHtml = R"(<!doctype html>
 <ul>
 <li><code>/delay/{ms}</code> waits before answering</li>
 <li><code>/drip?bytes=N&amp;ms=T</code> sends the body slowly</li>
+<li><code>/latency?p50=20&amp;p99=200</code> waits a random time with that median and 99th
+percentile</li>
+<li><code>/flaky?error_rate=0.1&amp;delay=0</code> fails with a 500 at that rate</li>
 <li><code>/status/{code}</code> answers with that status</li>
 <li><code>/redirect/{n}</code> redirects n times</li>
 <li><code>/bytes/{n}</code> sends n bytes</li>
@@ -58,11 +62,10 @@ struct LabServer::Impl {
   JwtRoutes jwt;
   CorsRoutes cors;
 
-  // Waits for `ms` or until the server stops, whichever comes first; false when stopping.
-  bool pause(long ms) {
+  // Waits for `duration` or until the server stops, whichever comes first; false when stopping.
+  bool pause(std::chrono::microseconds duration) {
     std::unique_lock lock(mutex);
-    return !stop_requested.wait_for(lock, std::chrono::milliseconds(ms),
-                                    [this] { return stopping; });
+    return !stop_requested.wait_for(lock, duration, [this] { return stopping; });
   }
 
   void add_routes();
@@ -79,7 +82,7 @@ void LabServer::Impl::add_routes() {
     std::string why;
     const auto ms = parse_bounded(req.matches[1], kMaxDelayMs, why);
     if (!ms) return bad_request(res, "delay " + why + " (milliseconds, at most 60000)");
-    pause(*ms);
+    pause(std::chrono::milliseconds(*ms));
     res.set_content("waited " + std::to_string(*ms) + " ms\n", "text/plain");
   });
 
@@ -99,7 +102,7 @@ void LabServer::Impl::add_routes() {
                              [this, total = *bytes, pieces, ms = *ms](
                                  std::size_t offset, std::size_t, httplib::DataSink& sink) {
                                const long piece_size = (total + pieces - 1) / pieces;
-                               if (!pause(ms / pieces)) return false;
+                               if (!pause(std::chrono::milliseconds(ms / pieces))) return false;
                                const auto size = static_cast<std::size_t>(
                                    std::min(piece_size, total - static_cast<long>(offset)));
                                const std::string chunk(size, '*');
@@ -182,6 +185,7 @@ void LabServer::Impl::add_routes() {
 
   jwt.add_to(svr);
   cors.add_to(svr);
+  add_latency_routes(svr, [this](std::chrono::microseconds duration) { return pause(duration); });
 
   // Added last, so it takes only what no endpoint above took. Unlike an error
   // handler, it leaves an endpoint's own empty 404 alone, such as that of a
@@ -235,9 +239,11 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   impl->server->set_tcp_nodelay(true);
   // cpp-httplib's default adds SO_REUSEPORT, which lets a second lab share a
   // busy port silently; a port in use must be an error.
-  impl->server->set_socket_options([](int sock) {
+  int listening = -1;
+  impl->server->set_socket_options([&listening](int sock) {
     const int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listening = sock;
   });
   impl->add_routes();
 
@@ -248,6 +254,10 @@ Result<std::unique_ptr<LabServer>> LabServer::start(const LabOptions& options) {
   } else {
     impl->port = -1;
   }
+  // Debian's compiled cpp-httplib listens with a backlog of 5: a burst of
+  // connections (bench -c 10) would have SYNs dropped and retried a second
+  // later. Listening again on the bound socket raises the backlog.
+  if (impl->port > 0 && listening >= 0) listen(listening, SOMAXCONN);
   if (impl->port <= 0) {
     return fail("network",
                 "cannot listen on " + options.bind + " port " + std::to_string(options.port),

@@ -2,9 +2,13 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "reqscope/lab/server.hpp"
@@ -49,6 +53,30 @@ bool has_header_named(const std::string& response, const std::string& name) {
 std::string body_of(const std::string& response) {
   const auto end_of_head = response.find("\r\n\r\n");
   return end_of_head == std::string::npos ? "" : response.substr(end_of_head + 4);
+}
+
+// The lines curl writes for `args` (its bodies and -w output), one request
+// after another on one keep-alive connection.
+std::vector<std::string> curl_lines(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/curl", "-s", "--max-time", "20"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<std::string> lines;
+  std::istringstream out(reqscope::test::run_command(argv).out);
+  for (std::string line; std::getline(out, line);)
+    lines.push_back(line);
+  return lines;
+}
+
+// The delay a /latency body says was drawn, in milliseconds.
+double waited_ms(const std::string& body) {
+  const std::string prefix = "waited ";
+  REQUIRE(body.starts_with(prefix));
+  return std::stod(body.substr(prefix.size()));
+}
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
 }
 
 }  // namespace
@@ -131,35 +159,37 @@ TEST_CASE("lab rejects bad options with exit 2", "[lab][cli]") {
 TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   const auto result = run_reqscope({"demo"});
   CHECK(result.exit_code == 0);
-  for (const char* step : {"Step 1 of 8",
-                           "Step 2 of 8",
-                           "Step 3 of 8",
-                           "Step 4 of 8",
+  for (const char* step : {"Step 1 of 9",
+                           "Step 2 of 9",
+                           "Step 3 of 9",
+                           "Step 4 of 9",
                            "What the phases mean",
-                           "Step 5 of 8: The TLS certificate, up close",
+                           "Step 5 of 9: The TLS certificate, up close",
                            "self_signed",
                            "Protocol versions",
                            "What the findings mean",
-                           "Step 6 of 8: DNS, from the root",
+                           "Step 6 of 9: DNS, from the root",
                            "Walk from the root",
                            "What this walk shows",
-                           "Step 7 of 8: A JSON Web Token, genuine and forged",
+                           "Step 7 of 9: A JSON Web Token, genuine and forged",
                            "VALID",
                            "What a JWT is",
                            "INVALID  signature",
-                           "Step 8 of 8: A cross-origin call, blocked and then allowed",
+                           "Step 8 of 9: A cross-origin call, blocked and then allowed",
                            "BLOCKED",
                            "fix: Access-Control-Allow-Methods: GET, PUT",
                            "The same-origin policy",
                            "The fixed server:",
-                           "ALLOWED"}) {
+                           "ALLOWED",
+                           "Step 9 of 9: Latency under load: the median and the tail",
+                           "coordinated omission"}) {
     CHECK(result.out.find(step) != std::string::npos);
   }
   const auto json = run_reqscope({"demo", "--json"});
   CHECK(json.exit_code == 0);
   const auto doc = Json::parse(json.out);
   CHECK(doc["schema"] == "reqscope.demo/1");
-  REQUIRE(doc["steps"].size() == 8);
+  REQUIRE(doc["steps"].size() == 9);
   const auto& tls = doc["steps"][4]["tls"];
   CHECK_FALSE(tls.contains("schema"));
   CHECK(tls["ok"] == true);
@@ -181,6 +211,12 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   CHECK(cors["cors"]["actual"]["sent"] == false);
   CHECK(cors["fixed"]["verdict"] == "allowed");
   CHECK(cors["fixed"]["preflight"]["max_age_s"] == 600);
+  const auto& bench = doc["steps"][8]["bench"];
+  CHECK_FALSE(bench.contains("schema"));
+  CHECK(bench["requests"] == 200);
+  CHECK(bench["errors"] == 0);
+  CHECK(bench["latency_ms"]["p50"].get<double>() >= 5);
+  CHECK(bench["latency_ms"]["p99"].get<double>() > bench["latency_ms"]["p50"].get<double>());
 }
 
 TEST_CASE("lab --dns serves the demo DNS hierarchy", "[lab][dns]") {
@@ -422,4 +458,150 @@ TEST_CASE("lab /cors answers a bodiless PATCH or DELETE at once, as browsers sen
     CHECK(has_header(response, "Access-Control-Allow-Origin: https://a.test"));
     CHECK(response.find(std::string("\"method\": \"") + method + "\"") != std::string::npos);
   }
+}
+
+TEST_CASE("lab /latency waits a constant p50 when p99 equals it", "[lab][latency]") {
+  Lab lab;
+  const auto lines =
+      curl_lines({"-w", "%{http_code} %{time_total}\n", lab.url() + "/latency?p50=30&p99=30"});
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "waited 30.0 ms (p50 30 ms, p99 30 ms)");
+  CHECK(lines[1].starts_with("200 "));
+  const double seconds = std::stod(lines[1].substr(4));
+  CHECK(seconds >= 0.030);
+  CHECK(seconds < 5);
+
+  CHECK(curl_lines({lab.url() + "/latency?p99=0&p50=0"}) ==
+        std::vector<std::string>{"waited 0.0 ms (p50 0 ms, p99 0 ms)"});
+  CHECK(curl_lines({lab.url() + "/latency"}).at(0).ends_with(" ms (p50 20 ms, p99 200 ms)"));
+}
+
+TEST_CASE("lab /latency draws delays with the median and spread asked for", "[lab][latency]") {
+  Lab lab;
+  constexpr int kRequests = 200;
+  std::vector<std::string> args;
+  for (int i = 0; i < kRequests; ++i) {
+    args.insert(args.end(), {"-w", "%{time_total}\n", lab.url() + "/latency?p50=5&p99=50"});
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const auto lines = curl_lines(args);
+  const auto took = std::chrono::steady_clock::now() - started;
+  REQUIRE(lines.size() == 2 * kRequests);
+  std::vector<double> drawn;
+  std::vector<double> measured;
+  for (std::size_t i = 0; i < lines.size(); i += 2) {
+    INFO(lines[i]);
+    CHECK(lines[i].ends_with(" ms (p50 5 ms, p99 50 ms)"));
+    drawn.push_back(waited_ms(lines[i]));
+    measured.push_back(std::stod(lines[i + 1]) * 1000);
+    // The lab never answers before the delay it drew is over.
+    CHECK(measured.back() >= drawn.back() - 0.5);
+  }
+  // 200 draws put the median within 30% of 5 ms, barring a 1-in-10^4 chance;
+  // a loaded machine adds to the measured times, never takes away.
+  CHECK(median(drawn) >= 3.5);
+  CHECK(median(drawn) <= 7.5);
+  CHECK(median(measured) >= 3.5);
+  CHECK(median(measured) <= 15);
+  // sigma = ln(10) / 2.3263, so 24% of the draws exceed twice the median.
+  const auto above_10_ms =
+      std::count_if(drawn.begin(), drawn.end(), [](double ms) { return ms > 10; });
+  CHECK(above_10_ms >= 20);
+  CHECK(above_10_ms <= 90);
+  CHECK(took < std::chrono::seconds(5));
+}
+
+TEST_CASE("lab /flaky fails at the rate asked for", "[lab][flaky]") {
+  Lab lab;
+  const auto statuses = [&](const std::string& query, int requests) {
+    std::vector<std::string> args;
+    for (int i = 0; i < requests; ++i) {
+      args.insert(args.end(), {"-w", "%{http_code}\n", lab.url() + "/flaky" + query});
+    }
+    std::map<std::string, int> counts;
+    for (const auto& line : curl_lines(args))
+      ++counts[line];
+    return counts;
+  };
+  CHECK(statuses("?error_rate=0", 50) ==
+        std::map<std::string, int>{{"200", 50}, {"flaky: ok this time", 50}});
+  CHECK(statuses("?error_rate=1", 50) ==
+        std::map<std::string, int>{{"500", 50}, {"flaky: failed this time (error_rate 1)", 50}});
+  const auto half = statuses("?error_rate=0.5", 200);
+  INFO(half.size());
+  CHECK(half.at("200") + half.at("500") == 200);
+  CHECK(half.at("500") >= 60);
+  CHECK(half.at("500") <= 140);
+  CHECK(half.at("flaky: failed this time (error_rate 0.5)") == half.at("500"));
+
+  const auto lines = curl_lines(
+      {"-w", "%{http_code} %{time_total}\n", lab.url() + "/flaky?delay=30&error_rate=.0"});
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0] == "flaky: ok this time");
+  CHECK(lines[1].starts_with("200 "));
+  CHECK(std::stod(lines[1].substr(4)) >= 0.030);
+  // Both answers come at the default rate, 0.1, barring a 1-in-10^9 chance.
+  const auto default_rate = statuses("", 200);
+  CHECK(default_rate.count("flaky: ok this time") == 1);
+  CHECK(default_rate.count("flaky: failed this time (error_rate 0.1)") == 1);
+}
+
+TEST_CASE("lab /latency and /flaky answer bad parameters with 400 naming the value",
+          "[lab][latency][flaky][errors]") {
+  Lab lab;
+  // As long as cpp-httplib lets a request line be: it refuses one over 8 KiB itself.
+  const std::string huge_number(8000, '9');
+  const std::string huge_text(8000, 'x');
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"/latency?p50=20&p99=10", "p99 10 is below p50 20"},
+      {"/latency?p50=300", "p99 200 is below p50 300"},
+      {"/latency?p50=abc", "p50 'abc' is not a non-negative integer (milliseconds, 0-60000)"},
+      {"/latency?p50=-1", "p50 '-1' is not a non-negative integer"},
+      {"/latency?p50=2.5", "p50 '2.5' is not a non-negative integer"},
+      {"/latency?p50=999999&p99=999999", "p50 '999999' exceeds the cap of 60000"},
+      {"/latency?p99=60001", "p99 '60001' exceeds the cap of 60000"},
+      {"/latency?p50=", "p50 '' is not a non-negative integer"},
+      {"/latency?p50=0&p99=1", "p50 0 with p99 1: a median of 0 ms makes every delay 0 ms"},
+      {"/latency?p50=1&p50=2", "p50 is given more than once"},
+      {"/latency?unknown=1", "unknown parameter 'unknown' (use p50, p99)"},
+      {"/latency?p50=" + huge_number, "(truncated, 8000 bytes) is not a non-negative integer"},
+      {"/flaky?error_rate=1.5", "error_rate '1.5' is not a decimal from 0 to 1, such as 0.05"},
+      {"/flaky?error_rate=nan", "error_rate 'nan' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=inf", "error_rate 'inf' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=", "error_rate '' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=.", "error_rate '.' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=0x1", "error_rate '0x1' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=1e-1", "error_rate '1e-1' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=-0", "error_rate '-0' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=0..1", "error_rate '0..1' is not a decimal from 0 to 1"},
+      {"/flaky?error_rate=" + huge_text, "(truncated, 8000 bytes) is not a decimal from 0 to 1"},
+      {"/flaky?delay=60001", "delay '60001' exceeds the cap of 60000 (milliseconds, 0-60000)"},
+      {"/flaky?error_rate=0.1&error_rate=0.2", "error_rate is given more than once"},
+      {"/flaky?rate=0.1", "unknown parameter 'rate' (use error_rate, delay)"}};
+  for (const auto& [path, reason] : cases) {
+    INFO(path.substr(0, 100));
+    const auto response = curl_response({lab.url() + path});
+    INFO(response.substr(0, 500));
+    CHECK(response.starts_with("HTTP/1.1 400 "));
+    const auto body = body_of(response);
+    CHECK(body.starts_with("bad request: "));
+    CHECK(body.find(reason) != std::string::npos);
+    CHECK(std::count(body.begin(), body.end(), '\n') == 1);
+  }
+  const std::string too_long(10 * 1024, '9');
+  for (const auto& path : {"/latency?p50=" + too_long, "/flaky?error_rate=" + too_long}) {
+    CHECK(curl_response({lab.url() + path}).starts_with("HTTP/1.1 414 "));
+  }
+}
+
+TEST_CASE("a lab stopped during a /latency wait ends at once", "[lab][latency]") {
+  auto lab = reqscope::lab::LabServer::start({});
+  REQUIRE(lab);
+  std::thread client(
+      [url = (*lab)->url()] { curl_response({url + "/latency?p50=60000&p99=60000"}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto started = std::chrono::steady_clock::now();
+  (*lab)->stop();
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  client.join();
 }
