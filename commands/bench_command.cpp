@@ -1,7 +1,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <limits>
 
 #include "cli.hpp"
 #include "reqscope/bench/analysis.hpp"
@@ -10,6 +9,7 @@
 #include "reqscope/render/bench_json.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/number.hpp"
+#include "reqscope/util/text.hpp"
 #include "request_options.hpp"
 
 namespace reqscope::cli {
@@ -65,6 +65,9 @@ Result<std::chrono::nanoseconds> duration_of(const std::string& text, const std:
     error.message = option + ": " + error.message;
     return tl::unexpected(error);
   }
+  if (value->count() == 0)
+    return fail("bad_option", option + " value " + util::quote(text) + " is no time at all",
+                "e.g. " + option + " 10s");
   return *value;
 }
 
@@ -88,7 +91,10 @@ Result<double> error_rate_of(const std::string& text) {
   if (!text.empty() && text.back() == '%') {
     auto percent =
         util::parse_number(text.substr(0, text.size() - 1), 0, 100, "--max-error-rate", "percent");
-    if (!percent) return tl::unexpected(percent.error());
+    if (!percent) {
+      return fail("bad_option", "--max-error-rate value " + util::quote(text) +
+                                    " is not a percentage from 0% to 100%");
+    }
     return *percent / 100;
   }
   return util::parse_number(text, 0, 1, "--max-error-rate", "errors per request (or 0-100%)");
@@ -151,6 +157,8 @@ Result<void> read_load(const BenchArgs& args, bench::BenchConfig& config) {
     if (!warmup) return tl::unexpected(warmup.error());
     config.warmup = *warmup;
   }
+  // The default run, written out so that --json shows the duration it had.
+  if (!config.requests && !config.duration) config.duration = bench::kDefaultDuration;
   auto max_requests = count_of(args.max_requests, "--max-requests");
   if (!max_requests) return tl::unexpected(max_requests.error());
   config.max_requests = *max_requests;
@@ -227,9 +235,7 @@ int run_bench(const BenchArgs& args, const GlobalOptions& global) {
     print_stdout(text);
   }
   if (result->responses == 0 && !result->partial()) return static_cast<int>(ExitCode::network);
-  const bool failed =
-      std::any_of(checks.begin(), checks.end(), [](const auto& check) { return !check.ok; });
-  return static_cast<int>(failed ? ExitCode::check_failed : ExitCode::ok);
+  return static_cast<int>(bench::all_passed(checks) ? ExitCode::ok : ExitCode::check_failed);
 }
 
 }  // namespace
@@ -246,15 +252,16 @@ void register_bench(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("DURATION");
   cmd->add_option("-c,--connections", args->connections, "Keep-alive connections (default 10)")
       ->type_name("N");
-  cmd->add_option("-t,--threads", args->threads, "Worker threads sharing them (default 1)")
+  cmd->add_option("-t,--threads", args->threads, "Threads sharing the connections (default 1)")
       ->type_name("N");
-  cmd->add_option("--rate", args->rate, "Open loop: this many requests per second in all")
+  cmd->add_option("--rate", args->rate, "Open loop: R requests/s in all (-c must keep up)")
       ->type_name("R");
-  cmd->add_option("--warmup", args->warmup, "Unmeasured requests (N) or time (2s) first")
+  cmd->add_option("--warmup", args->warmup, "Unmeasured first: N requests or a DURATION")
       ->type_name("N|DURATION");
   add_request_options(*cmd, args->request, "-X,--request", "--data");
-  add_connection_options(*cmd, args->connection, "Use HTTP/2 (ALPN on https, h2c on http)");
-  cmd->add_option("--streams-per-conn", args->streams, "HTTP/2 streams per connection (1)")
+  add_connection_options(*cmd, args->connection,
+                         "Use HTTP/2 (ALPN on https; h2c needs libcurl 8+)");
+  cmd->add_option("--streams-per-conn", args->streams, "With --http2: streams per connection (1)")
       ->type_name("N");
   cmd->add_option("--max-p50-ms", args->max_p50_ms, "Exit 1 when p50 latency is above MS")
       ->type_name("MS");
@@ -267,9 +274,10 @@ void register_bench(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("R");
   cmd->add_option("--compare", args->compare, "Show changes from an earlier --json result")
       ->type_name("FILE");
-  cmd->add_option("--max-requests", args->max_requests, "Refuse or stop beyond N (1000000)")
+  cmd->add_option("--max-requests", args->max_requests,
+                  "Refuse -n above N, stop -d there (1000000)")
       ->type_name("N");
-  cmd->add_flag("--force", args->force, "Allow over --max-requests or 10000 connections");
+  cmd->add_flag("--force", args->force, "Allow more than --max-requests or 10000 -c");
   cmd->callback(
       [args, &global, &runner] { runner = [args, &global] { return run_bench(*args, global); }; });
 }

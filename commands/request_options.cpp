@@ -21,7 +21,10 @@ Result<std::string> read_body(const RequestArgs& args) {
 
 void add_request_options(CLI::App& command, RequestArgs& args, const std::string& method_names,
                          const std::string& data_names) {
-  command.add_option(method_names, args.method, "Request method (default GET, or POST with -d)")
+  args.data_option = data_names.substr(0, data_names.find(','));
+  command
+      .add_option(method_names, args.method,
+                  "Request method (default GET, or POST with " + args.data_option + ")")
       ->type_name("METHOD")
       ->check([](const std::string& method) {
         return method.empty() ? std::string("-X needs a method name, e.g. -X POST") : std::string();
@@ -30,7 +33,6 @@ void add_request_options(CLI::App& command, RequestArgs& args, const std::string
       .add_option("-H,--header", args.headers, "Add a request header 'Name: value' (repeatable)")
       ->type_name("HEADER")
       ->allow_extra_args(false);
-  args.data_option = data_names.substr(0, data_names.find(','));
   command.add_option(data_names, args.data, "Request body; @FILE reads a file, @- stdin")
       ->type_name("DATA")
       ->each([&args](const std::string&) { args.data_given = true; });

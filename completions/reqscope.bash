@@ -16,7 +16,7 @@ _reqscope()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     fi
 
-    local commands="trace dns tls jwt cors lab demo"
+    local commands="trace dns tls jwt cors bench lab demo"
     local global_opts="--json --color --explain --timeout -v --verbose
         --show-secrets -h --help"
     local top_opts="--version"
@@ -32,6 +32,11 @@ _reqscope()
     local cors_opts="--origin -X --method --request -H --header -d --data
         --credentials --content-type --scan -4 --ipv4 -6 --ipv6 --resolve
         --connect-to -k --insecure --cacert --http1.1 --http2"
+    local bench_opts="-n --requests -d --duration -c --connections -t --threads
+        --rate --warmup -X --request -H --header --data -4 --ipv4 -6 --ipv6
+        --resolve --connect-to -k --insecure --cacert --http1.1 --http2
+        --streams-per-conn --max-p50-ms --max-p99-ms --max-error-rate --min-rps
+        --compare --max-requests --force"
     local lab_opts="--port --bind --https --cert --key --dns"
     local demo_opts=""
     local jwt_commands="decode verify sign"
@@ -53,7 +58,7 @@ _reqscope()
         fi
         case $word in
             --color | --timeout) skip=1 ;;
-            trace | dns | tls | jwt | cors | lab | demo)
+            trace | dns | tls | jwt | cors | bench | lab | demo)
                 command=$word
                 break
                 ;;
@@ -86,6 +91,40 @@ _reqscope()
     elif [[ $cur == --*=* ]]; then
         prev=${cur%%=*}
         cur=${cur#*=}
+    fi
+
+    # bench spells some options as other commands do not: -d is the
+    # duration (the body is --data only) and -t the number of threads.
+    if [[ $command == bench ]]; then
+        case $prev in
+            -d | --duration)
+                COMPREPLY=($(compgen -W "10s 30s 1m 5m" -- "$cur"))
+                return
+                ;;
+            --warmup)
+                # A number of requests, or a duration with its unit.
+                COMPREPLY=($(compgen -W "100 1000 2s 5s" -- "$cur"))
+                return
+                ;;
+            --max-error-rate)
+                COMPREPLY=($(compgen -W "0.01 1% 5%" -- "$cur"))
+                return
+                ;;
+            --compare)
+                if declare -F _filedir >/dev/null 2>&1; then
+                    _filedir json
+                else
+                    compopt -o filenames 2>/dev/null
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                fi
+                return
+                ;;
+            -n | --requests | -c | --connections | -t | --threads | --rate | \
+                --streams-per-conn | --max-p50-ms | --max-p99-ms | --min-rps | \
+                --max-requests)
+                return
+                ;;
+        esac
     fi
 
     case $prev in
@@ -210,6 +249,7 @@ _reqscope()
     case $command in
         trace) opts="$trace_opts $global_opts" ;;
         cors) opts="$cors_opts $global_opts" ;;
+        bench) opts="$bench_opts $global_opts" ;;
         dns) opts="$dns_opts $global_opts" ;;
         tls) opts="$tls_opts $global_opts" ;;
         jwt)
@@ -244,7 +284,7 @@ _reqscope()
         COMPREPLY=($(compgen -A hostname -- "$cur"))
         return
     fi
-    if [[ $command == trace || $command == cors ]]; then
+    if [[ $command == trace || $command == cors || $command == bench ]]; then
         # The URL: offer the schemes until one is typed.
         if [[ $cur != *://* ]]; then
             compopt -o nospace 2>/dev/null

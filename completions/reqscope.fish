@@ -4,7 +4,7 @@
 # `reqscope <command> --help'; a test checks them. The comment before each
 # line gives the option's spelling as --help prints it.
 
-set -l commands trace dns tls jwt cors lab demo
+set -l commands trace dns tls jwt cors bench lab demo
 
 # Completes a request body: @FILE, or @- for stdin.
 function __reqscope_data
@@ -29,6 +29,8 @@ complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a jwt -d 'Decode, verify and sign JSON Web Tokens'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a cors -d 'Would a browser allow this cross-origin call? Why?'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a bench -d 'Latency under load: p50/p99 per phase, errors'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
@@ -183,6 +185,84 @@ complete -c reqscope -n $cors -l http1.1 -d 'Use HTTP/1.1 only'
 # --http2
 complete -c reqscope -n $cors -l http2 \
     -d 'Use HTTP/2 (ALPN on https, upgrade on http)'
+
+# reqscope bench URL
+set -l bench "__fish_seen_subcommand_from bench"
+complete -c reqscope -n $bench -a 'http:// https://' -d URL
+# -n, --requests N
+complete -c reqscope -n $bench -s n -l requests -x -d 'Send this many requests'
+# -d, --duration DURATION (the body is --data only)
+complete -c reqscope -n $bench -s d -l duration -x -a '10s 30s 1m 5m' \
+    -d 'Send for this long (default 10s)'
+# -c, --connections N
+complete -c reqscope -n $bench -s c -l connections -x \
+    -d 'Keep-alive connections (default 10)'
+# -t, --threads N
+complete -c reqscope -n $bench -s t -l threads -x \
+    -d 'Worker threads sharing the connections (default 1)'
+# --rate R
+complete -c reqscope -n $bench -l rate -x \
+    -d 'Open loop: this many requests per second in all'
+# --warmup N|DURATION
+complete -c reqscope -n $bench -l warmup -x -a '100 1000 2s 5s' \
+    -d 'Unmeasured requests (N) or time (2s) first'
+# -X, --request METHOD
+complete -c reqscope -n $bench -s X -l request -x \
+    -a 'GET HEAD POST PUT PATCH DELETE OPTIONS' \
+    -d 'Request method (default GET, or POST with --data)'
+# -H, --header HEADER
+complete -c reqscope -n $bench -s H -l header -x \
+    -d "Add a request header 'Name: value' (repeatable)"
+# --data DATA
+complete -c reqscope -n $bench -l data -x -a '(__reqscope_data)' \
+    -d 'Request body; @FILE reads a file, @- stdin'
+# -4, --ipv4
+complete -c reqscope -n $bench -s 4 -l ipv4 \
+    -d 'Resolve and connect over IPv4 only'
+# -6, --ipv6
+complete -c reqscope -n $bench -s 6 -l ipv6 \
+    -d 'Resolve and connect over IPv6 only'
+# --resolve HOST:PORT:ADDR
+complete -c reqscope -n $bench -l resolve -x \
+    -d 'Use ADDR for HOST:PORT instead of DNS (repeatable)'
+# --connect-to HOST1:PORT1:HOST2:PORT2
+complete -c reqscope -n $bench -l connect-to -x \
+    -d 'Connect to HOST2:PORT2 when the URL names HOST1:PORT1'
+# -k, --insecure
+complete -c reqscope -n $bench -s k -l insecure \
+    -d 'Continue when the certificate does not verify'
+# --cacert FILE
+complete -c reqscope -n $bench -l cacert -r -F \
+    -d 'Trust the CA certificates in this PEM file'
+# --http1.1
+complete -c reqscope -n $bench -l http1.1 -d 'Use HTTP/1.1 only'
+# --http2
+complete -c reqscope -n $bench -l http2 \
+    -d 'Use HTTP/2 (ALPN on https, prior knowledge on http)'
+# --streams-per-conn N
+complete -c reqscope -n $bench -l streams-per-conn -x \
+    -d 'With --http2: streams per connection (default 1)'
+# --max-p50-ms MS
+complete -c reqscope -n $bench -l max-p50-ms -x \
+    -d 'Exit 1 when p50 latency is above MS'
+# --max-p99-ms MS
+complete -c reqscope -n $bench -l max-p99-ms -x \
+    -d 'Exit 1 when p99 latency is above MS'
+# --max-error-rate RATE
+complete -c reqscope -n $bench -l max-error-rate -x -a '0.01 1% 5%' \
+    -d 'Exit 1 above this error rate (0.01, 1%)'
+# --min-rps R
+complete -c reqscope -n $bench -l min-rps -x \
+    -d 'Exit 1 below this many requests per second'
+# --compare FILE
+complete -c reqscope -n $bench -l compare -r -F \
+    -d 'Show changes from an earlier --json result'
+# --max-requests N
+complete -c reqscope -n $bench -l max-requests -x \
+    -d 'Refuse or stop beyond N (default 1000000)'
+# --force
+complete -c reqscope -n $bench -l force \
+    -d 'Allow more than --max-requests or 10000 connections'
 
 # reqscope dns NAME
 set -l dns "__fish_seen_subcommand_from dns"

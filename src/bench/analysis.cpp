@@ -111,8 +111,11 @@ std::vector<ThresholdCheck> check_thresholds(const BenchResult& result,
   if (thresholds.max_error_rate) {
     const double bound = *thresholds.max_error_rate;
     if (result.requests == 0) {
-      checks.push_back(bound_check("--max-error-rate", bound, 0, false,
-                                   "no request completed, so there is no error rate"));
+      checks.push_back(
+          bound_check("--max-error-rate", bound, 0, false,
+                      fmt::format("no request completed, so there is no error rate to hold within "
+                                  "--max-error-rate {:g}%",
+                                  bound * 100)));
     } else {
       const double rate = error_rate(result);
       const bool ok = rate <= bound;
@@ -131,6 +134,11 @@ std::vector<ThresholdCheck> check_thresholds(const BenchResult& result,
                                 ok ? "at or above" : "below", *thresholds.min_rps)));
   }
   return checks;
+}
+
+bool all_passed(const std::vector<ThresholdCheck>& checks) {
+  return std::all_of(checks.begin(), checks.end(),
+                     [](const ThresholdCheck& check) { return check.ok; });
 }
 
 std::vector<Figure> figures_for_compare(const BenchResult& result) {

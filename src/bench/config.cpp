@@ -15,12 +15,17 @@ std::string count_text(std::uint64_t n) {
 
 }  // namespace
 
+std::uint64_t schedule_length(double rate, std::chrono::nanoseconds duration) {
+  // 100 req/s for 1.1 s is 110 requests, though 100 * 1.1 is 110.00000000000001 in binary.
+  const double exact = rate * std::chrono::duration<double>(duration).count();
+  return static_cast<std::uint64_t>(std::ceil(exact * (1 - 1e-12)));
+}
+
 std::optional<std::uint64_t> planned_requests(const BenchConfig& config) {
   if (config.requests) return config.requests;
   if (config.rate) {
     const auto duration = config.duration.value_or(kDefaultDuration);
-    const double seconds = std::chrono::duration<double>(duration).count();
-    return static_cast<std::uint64_t>(std::ceil(*config.rate * seconds));
+    return schedule_length(*config.rate, duration);
   }
   return std::nullopt;
 }
@@ -28,10 +33,9 @@ std::optional<std::uint64_t> planned_requests(const BenchConfig& config) {
 Result<void> validate(const BenchConfig& config) {
   if (config.requests && *config.requests == 0)
     return fail("bad_option", "-n 0: a run needs at least one request", "e.g. -n 1000");
-  if (config.requests && config.duration && !config.rate) {
-    return fail("bad_option", "-n and -d exclude each other in the closed loop",
-                "give the number of requests or the duration, not both (with --rate, -n "
-                "sets how many requests the schedule sends)");
+  if (config.requests && config.duration) {
+    return fail("bad_option", "-n and -d exclude each other",
+                "give the number of requests or the duration, not both");
   }
   if (config.duration && config.duration->count() <= 0)
     return fail("bad_option", "-d: the duration must be longer than 0", "e.g. -d 10s");
@@ -71,6 +75,9 @@ Result<void> validate(const BenchConfig& config) {
   if (config.rate && !(std::isfinite(*config.rate) && *config.rate > 0 && *config.rate <= kMaxRate))
     return fail("bad_option", "--rate must be more than 0 and at most 10000000 requests per second",
                 "e.g. --rate 200");
+  if (config.warmup.duration && config.warmup.duration->count() <= 0)
+    return fail("bad_option", "--warmup 0s: give a number of requests or a duration",
+                "e.g. --warmup 100 or --warmup 2s, or leave it out");
   if (config.warmup.requests && *config.warmup.requests == 0)
     return fail("bad_option", "--warmup 0: give a number of requests or a duration",
                 "e.g. --warmup 100 or --warmup 2s, or leave it out");

@@ -13,6 +13,7 @@ std::string_view error_kind(CURLcode code, long os_errno, bool connected) {
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CLIENTCERT:
     case CURLE_SSL_CIPHER:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
@@ -26,6 +27,7 @@ std::string_view error_kind(CURLcode code, long os_errno, bool connected) {
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2_STREAM:
       return "reset";
     default:
       return "http_protocol";

@@ -68,6 +68,19 @@ Result<Target> resolve_target(const BenchConfig& config) {
   return target;
 }
 
+// libcurl before 8.0 breaks a prior-knowledge HTTP/2 connection when it reuses
+// it ("Error in the HTTP2 framing layer", curl issue #10634), which would count
+// every reused request as an error.
+Result<void> check_h2c(const BenchConfig& config) {
+  if (config.request.http_version != http::HttpVersion::http2 || config.url.is_https()) return {};
+  const auto* info = curl_version_info(CURLVERSION_NOW);
+  if (info->version_num >= 0x080000) return {};
+  return fail("bad_option",
+              std::string("--http2 on an http:// URL needs libcurl 8.0 or later; this is ") +
+                  info->version + ", which cannot reuse an h2c connection",
+              "use an https:// URL, where HTTP/2 is chosen by ALPN, or leave out --http2");
+}
+
 std::uint64_t share_of(std::uint64_t total, unsigned index, unsigned parts) {
   return total / parts + (index < total % parts ? 1 : 0);
 }
@@ -151,6 +164,7 @@ void add_totals(BenchResult& result, const WorkerTotals& totals) {
 Result<BenchResult> run_bench(const BenchConfig& config, const ProgressFn& progress) {
   if (auto valid = validate(config); !valid) return tl::unexpected(valid.error());
   http::global_init_once();
+  if (auto usable = check_h2c(config); !usable) return tl::unexpected(usable.error());
   auto target = resolve_target(config);
   if (!target) return tl::unexpected(target.error());
 

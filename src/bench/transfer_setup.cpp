@@ -18,7 +18,7 @@ TransferSetup::TransferSetup(const BenchConfig& config, const std::string& conne
       url_(config.url.to_string()),
       user_agent_(std::string("reqscope/") + kVersion) {
   const auto& request = config.request;
-  method_ = request.method.empty() ? (request.body ? "POST" : "GET") : request.method;
+  method_ = http::effective_method(request.method, request.body.has_value());
   head_ = method_ == "HEAD";
   custom_method_ =
       !(method_ == "GET" && !request.body) && !(method_ == "POST" && request.body) && !head_;
@@ -52,7 +52,8 @@ void TransferSetup::apply(CURL* easy) const {
   curl_easy_setopt(easy, CURLOPT_HTTPHEADER, headers_.get());
   curl_easy_setopt(easy, CURLOPT_CONNECT_TO, connect_to_.get());
   curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, http_version_);
-  curl_easy_setopt(easy, CURLOPT_PIPEWAIT, multiplexed_ ? 1L : 0L);
+  // No PIPEWAIT: the first transfers each open a connection, up to -c, rather
+  // than all waiting to share the first, which a fast server would keep alone.
   curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard_body);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, request.insecure ? 0L : 1L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, request.insecure ? 0L : 2L);

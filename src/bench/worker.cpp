@@ -244,10 +244,13 @@ void Worker::complete(Slot& slot, CURLcode code, Clock::time_point now) {
   ++second_requests_;
   collector_.requests.fetch_add(1, std::memory_order_relaxed);
   totals_.last_completion = now;
+  long connects = 0;
+  curl_easy_getinfo(slot.easy.get(), CURLINFO_NUM_CONNECTS, &connects);
+  totals_.connections += static_cast<std::uint64_t>(connects);
   long status = 0;
   curl_easy_getinfo(slot.easy.get(), CURLINFO_RESPONSE_CODE, &status);
   if (code == CURLE_OK && status > 0) {
-    record_response(slot, now);
+    record_response(slot, now, connects > 0);
     if (status < static_cast<long>(totals_.statuses.size()))
       ++totals_.statuses[static_cast<std::size_t>(status)];
     if (status < 500) return;
@@ -260,7 +263,7 @@ void Worker::complete(Slot& slot, CURLcode code, Clock::time_point now) {
   collector_.errors.fetch_add(1, std::memory_order_relaxed);
 }
 
-void Worker::record_response(Slot& slot, Clock::time_point now) {
+void Worker::record_response(Slot& slot, Clock::time_point now, bool new_connection) {
   CURL* easy = slot.easy.get();
   ++totals_.responses;
   const nanoseconds latency = now - slot.intended;
@@ -268,15 +271,12 @@ void Worker::record_response(Slot& slot, Clock::time_point now) {
   second_latency_.record(latency);
   if (config_.open_loop()) totals_.service.record(now - slot.sent);
 
-  long connects = 0;
-  curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
   const auto lookup = curl_time(easy, CURLINFO_NAMELOOKUP_TIME_T);
   const auto connected = curl_time(easy, CURLINFO_CONNECT_TIME_T);
   const auto pretransfer = curl_time(easy, CURLINFO_PRETRANSFER_TIME_T);
   const auto first_byte = curl_time(easy, CURLINFO_STARTTRANSFER_TIME_T);
   const auto total = curl_time(easy, CURLINFO_TOTAL_TIME_T);
-  if (connects > 0) {
-    totals_.connections += static_cast<std::uint64_t>(connects);
+  if (new_connection) {
     totals_.connect.record(connected - lookup);
     if (config_.url.is_https()) {
       const auto handshake_done = curl_time(easy, CURLINFO_APPCONNECT_TIME_T);

@@ -93,7 +93,7 @@ class Worker {
   void wait_for_events(Clock::time_point now);
   void collect_completions();
   void complete(Slot& slot, CURLcode code, Clock::time_point now);
-  void record_response(Slot& slot, Clock::time_point now);
+  void record_response(Slot& slot, Clock::time_point now, bool new_connection);
   void record_failure(Slot& slot, CURLcode code);
   void roll_second(Clock::time_point now);
   void flush_second();

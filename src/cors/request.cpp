@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 
+#include "reqscope/http/trace.hpp"
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::cors {
@@ -269,7 +270,7 @@ Result<void> check_sendable(const Request& request) {
 
 Result<Request> page_request(const Origin& origin, std::string_view method, http::Headers headers,
                              bool has_body, bool credentials) {
-  Request request{origin, normalize_method(method.empty() ? (has_body ? "POST" : "GET") : method),
+  Request request{origin, normalize_method(http::effective_method(std::string(method), has_body)),
                   std::move(headers), credentials};
   if (has_body) {
     if (request.method == "GET" || request.method == "HEAD") {

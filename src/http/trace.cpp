@@ -324,6 +324,11 @@ Headers without_credentials(const Headers& headers) {
 
 }  // namespace
 
+std::string effective_method(const std::string& method, bool has_body) {
+  if (!method.empty()) return method;
+  return has_body ? "POST" : "GET";
+}
+
 struct Tracer::State {
   EasyHandle easy;
   std::map<std::string, dns::Resolution> resolved;  // by connect host
@@ -390,7 +395,7 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
   const auto started = Clock::now();
   const auto deadline = started + options_.timeout;
 
-  std::string method = options_.method.empty() ? (options_.body ? "POST" : "GET") : options_.method;
+  std::string method = effective_method(options_.method, options_.body.has_value());
   const std::string* body = options_.body ? &*options_.body : nullptr;
   Headers headers = options_.headers;
   Url current = url;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "bench_common.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -12,19 +13,25 @@ namespace reqscope::render {
 
 namespace {
 
+using bench::all_passed;
+using bench_view::error_count;
+using bench_view::method_of;
+
 constexpr std::size_t kRowLabelWidth = 13;
 constexpr std::size_t kValueColumn = kRowLabelWidth + 2;
 // The latency table: a label, then seven figures that format_ms() keeps
 // within 9 characters, so one space always separates them.
 constexpr std::size_t kTableLabelWidth = 9;
 constexpr std::size_t kCellWidth = 10;
-constexpr std::size_t kBinLabelWidth = 12;
 constexpr std::size_t kHistogramBarWidth = 40;
 constexpr std::size_t kErrorKindWidth = 16;
-// Beyond this an error sample only repeats what its kind says.
-constexpr std::size_t kVerdictSampleWidth = 60;
+constexpr std::size_t kSampleIndent = 4;
+// Beyond this an error sample in prose only repeats what its kind says.
+constexpr std::size_t kProseSampleWidth = 120;
 // Open loop: p99 latency this many times p99 service time means queueing.
 constexpr double kQueueingRatio = 1.5;
+// Below this p99, as for a single trace, no phase is worth a diagnosis.
+constexpr double kFastP99Ms = 10.0;
 
 std::string plural(std::uint64_t count, const char* noun) {
   return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
@@ -53,20 +60,6 @@ std::string repeat(const char* glyph, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i)
     out += glyph;
   return out;
-}
-
-std::string method_of(const bench::BenchConfig& config) {
-  const auto& request = config.request;
-  return request.method.empty() ? (request.body ? "POST" : "GET") : request.method;
-}
-
-double ms_of(std::chrono::nanoseconds duration) {
-  return util::to_ms(duration);
-}
-
-bool all_passed(const std::vector<bench::ThresholdCheck>& checks) {
-  return std::all_of(checks.begin(), checks.end(),
-                     [](const bench::ThresholdCheck& check) { return check.ok; });
 }
 
 // Server text cut to `width` columns at a character boundary, the cut marked
@@ -127,11 +120,6 @@ std::string fill(const std::vector<std::string>& items, const std::string& first
   return out + line + "\n";
 }
 
-std::uint64_t error_count(const bench::BenchResult& result, std::string_view kind) {
-  const auto found = result.error_kinds.find(kind);
-  return found == result.error_kinds.end() ? 0 : found->second;
-}
-
 std::string error_sample(const bench::BenchResult& result, std::string_view kind) {
   const auto found = result.error_samples.find(kind);
   return found == result.error_samples.end() ? std::string() : found->second;
@@ -155,12 +143,12 @@ std::uint64_t rejected_count(const bench::BenchResult& result) {
 }
 
 std::string phase_label(const std::string& phase) {
-  if (phase == "queue") return "waiting for a free connection";
+  if (phase == "queue") return "queueing before the send";
   if (phase == "connect") return "TCP connect";
   if (phase == "tls") return "the TLS handshake";
   if (phase == "wait") return "server wait";
   if (phase == "transfer") return "transfer";
-  return "time outside the phases";
+  return "sending and client overhead";
 }
 
 std::string load_model(const bench::BenchConfig& config) {
@@ -173,16 +161,22 @@ std::string load_model(const bench::BenchConfig& config) {
   return out;
 }
 
+// One line when it fits; else the load model gets a line of its own, so the
+// two spaces that set it apart are never squeezed by wrapping.
 std::string title(const bench::BenchResult& result, const Style& style) {
   const auto& config = result.config;
-  return fit(
-      style.bold("BENCH") + "  ",
-      method_of(config) + " " + util::printable(config.url.to_string()) + "  " + load_model(config),
-      "       ");
+  const auto first = style.bold("BENCH") + "  ";
+  const auto request = method_of(config) + " " + util::printable(config.url.to_string());
+  const auto model = load_model(config);
+  const auto indent = std::string(7, ' ');
+  const auto line = first + request + "  " + model;
+  if (util::display_width(line) <= kColumns) return line + "\n";
+  return fit(first, request, indent) + fit(indent, model, indent);
 }
 
 std::string counts_sentence(const bench::BenchResult& result, const Style& style) {
-  const auto in = result.partial() ? std::string() : " in " + format_ms(ms_of(result.duration));
+  const auto in =
+      result.partial() ? std::string() : " in " + format_ms(util::to_ms(result.duration));
   if (result.requests == 0) return "No request completed" + in + ".";
   if (result.responses == 0) {
     const auto kind = most_common_error(result);
@@ -190,7 +184,7 @@ std::string counts_sentence(const bench::BenchResult& result, const Style& style
                                    plural(result.requests, "request"), in, kind, times(style),
                                    error_count(result, kind));
     const auto sample = error_sample(result, kind);
-    return text + (sample.empty() ? "." : ": " + safe_sample(sample, kVerdictSampleWidth) + ".");
+    return text + (sample.empty() ? "." : ": \"" + safe_sample(sample, kProseSampleWidth) + "\".");
   }
   return fmt::format("{}{}, {} ({}).", plural(result.requests, "request"), in,
                      plural(result.errors, "error"), percent(bench::error_rate(result)));
@@ -214,7 +208,7 @@ std::string verdict(const bench::BenchResult& result,
   std::string first;
   if (result.partial()) {
     first = style.bold(style.yellow("PARTIAL")) + ": stopped by Ctrl-C after " +
-            format_ms(ms_of(result.duration)) + ". ";
+            format_ms(util::to_ms(result.duration)) + ". ";
   } else if (result.responses == 0) {
     first = style.bold(style.red("FAILED")) + "  ";
   } else if (!all_passed(checks)) {
@@ -231,7 +225,7 @@ std::string verdict(const bench::BenchResult& result,
       checks.begin(), checks.end(), [](const bench::ThresholdCheck& check) { return !check.ok; }));
   if (failed > 0)
     text += fmt::format(" {} of {} failed.", failed, plural(checks.size(), "threshold"));
-  return util::wrap(text, kColumns, first, "  ");
+  return util::wrap(util::split_long_words(text, kColumns - 2), kColumns, first, "  ");
 }
 
 std::string warnings(const bench::BenchResult& result, const bench::Diagnosis& diagnosis,
@@ -243,7 +237,7 @@ std::string warnings(const bench::BenchResult& result, const bench::Diagnosis& d
         fmt::format("the open loop could not keep up with --rate {}: {} unsent, sends up to {} "
                     "late. Raise -c or lower --rate.",
                     rate_option_text(result.config.rate.value_or(0)),
-                    plural(result.unsent, "request"), format_ms(ms_of(result.max_send_lag))),
+                    plural(result.unsent, "request"), format_ms(util::to_ms(result.max_send_lag))),
         kColumns, "  " + warning, "    ");
   }
   if (const auto rejected = rejected_count(result); rejected > 0) {
@@ -266,7 +260,7 @@ std::string throughput_section(const bench::BenchResult& result) {
   out += row("requests", fmt::format("{} completed, {}", result.requests,
                                      plural(result.responses, "response")));
   out += row("connections", fmt::format("{} opened", result.connections_opened));
-  out += row("duration", format_ms(ms_of(result.duration)));
+  out += row("duration", format_ms(util::to_ms(result.duration)));
   if (!result.address.empty()) {
     out +=
         row("server",
@@ -340,11 +334,12 @@ std::string errors_section(const bench::BenchResult& result) {
   for (const auto kind : bench::kErrorKinds) {
     const auto count = error_count(result, kind);
     if (count == 0) continue;
-    const auto head = fmt::format("  {:<{}}{:>8} {:>7}", kind, kErrorKindWidth, count,
-                                  "(" + share_of(count, result.requests) + ")");
-    const auto sample = error_sample(result, kind);
-    out += sample.empty() ? head + "\n"
-                          : head + "  " + safe_sample(sample, kColumns - head.size() - 2) + "\n";
+    out += fmt::format("  {:<{}}{:>8} {:>8}\n", kind, kErrorKindWidth, count,
+                       "(" + share_of(count, result.requests) + ")");
+    // Below its kind, on one line of its own: the first message is evidence, not prose.
+    if (const auto sample = error_sample(result, kind); !sample.empty()) {
+      out += std::string(kSampleIndent, ' ') + safe_sample(sample, kColumns - kSampleIndent) + "\n";
+    }
   }
   return out;
 }
@@ -359,20 +354,26 @@ std::string histogram_section(const bench::BenchResult& result, const Style& sty
   const auto bins = bench::display_bins(result.latency);
   if (bins.empty()) return "";
   std::uint64_t largest = 0;
-  for (const auto& bin : bins)
+  std::vector<std::string> labels;
+  std::size_t label_width = 0;
+  for (const auto& bin : bins) {
     largest = std::max(largest, bin.count);
+    labels.push_back(bin_label(bin.le_ms, style));
+    label_width = std::max(label_width, util::display_width(labels.back()));
+  }
   std::string out =
       style.bold(result.config.open_loop() ? "Latency histogram" : "Total latency histogram") +
       "\n";
-  for (const auto& bin : bins) {
-    const auto share = static_cast<double>(bin.count) / static_cast<double>(largest);
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const auto count = bins[i].count;
+    const auto share = static_cast<double>(count) / static_cast<double>(largest);
     auto width = static_cast<std::size_t>(std::lround(share * kHistogramBarWidth));
-    if (bin.count > 0) width = std::max<std::size_t>(width, 1);
+    if (count > 0) width = std::max<std::size_t>(width, 1);
     // Padded by hand: a Unicode bar's bytes are not its columns.
     const auto bar =
         style.cyan(repeat(style.bar(), width)) + std::string(kHistogramBarWidth - width, ' ');
-    out += "  " + pad(bin_label(bin.le_ms, style), kBinLabelWidth) + bar +
-           fmt::format("{:>9} {:>7}\n", bin.count, share_of(bin.count, result.latency.count()));
+    out += "  " + pad(labels[i], label_width + 2) + bar +
+           fmt::format("{:>9} {:>7}\n", count, share_of(count, result.latency.count()));
   }
   return out;
 }
@@ -455,7 +456,8 @@ std::string render_bench(const bench::BenchResult& result,
 namespace {
 
 std::string paragraph(const std::string& heading, const std::string& text) {
-  return "\n  " + heading + "\n" + util::wrap(text, kColumns, "    ", "    ");
+  return "\n  " + heading + "\n" +
+         util::wrap(util::split_long_words(text, kColumns - 4), kColumns, "    ", "    ");
 }
 
 std::string percentiles_note(const bench::LatencyFigures& latency, const std::string& name) {
@@ -504,6 +506,12 @@ std::string dominant_note(const bench::BenchResult& result, const bench::Diagnos
   const auto& phase = diagnosis.dominant_phase;
   std::string text = fmt::format("The largest share of latency here is {} ({:.0f}%).",
                                  phase_label(phase), diagnosis.shares.front().share * 100);
+  if (const auto p99 = bench::figures_of(result.latency).p99_ms; p99 < kFastP99Ms) {
+    return text + fmt::format(
+                      " Yet 99 in 100 responses took under {}: at this speed no phase is worth "
+                      "a diagnosis.",
+                      format_ms(std::max(p99, 0.01)));
+  }
   if (phase == "wait") return text + wait_suggestion(diagnosis);
   if (phase == "connect" || phase == "tls") {
     return text +
@@ -521,8 +529,9 @@ std::string dominant_note(const bench::BenchResult& result, const bench::Diagnos
   }
   if (phase == "queue") {
     return text + fmt::format(
-                      " Requests waited for a free connection: the server cannot keep up with "
-                      "{} over {}.",
+                      " Requests went out later than they were due: every connection was busy "
+                      "(the server cannot keep up with {} over {}), or this machine could not "
+                      "send them on time.",
                       rate_option_text(result.config.rate.value_or(0)),
                       plural(result.config.connections, "connection"));
   }
@@ -572,7 +581,7 @@ std::string failure_note(const bench::BenchResult& result) {
   return fmt::format(
       "No response arrived, so there is no latency to read. Most requests failed with {}{}. "
       "Fix that first: is the server running, and reachable at this address and port?",
-      kind, sample.empty() ? "" : " (" + safe_sample(sample, kVerdictSampleWidth) + ")");
+      kind, sample.empty() ? "" : " (\"" + safe_sample(sample, kProseSampleWidth) + "\")");
 }
 
 }  // namespace

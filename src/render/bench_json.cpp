@@ -6,11 +6,14 @@
 #include <functional>
 #include <string>
 
+#include "bench_common.hpp"
 #include "reqscope/util/duration.hpp"
 
 namespace reqscope::render {
 
 namespace {
+
+using bench_view::error_count;
 
 // Microsecond precision: finer digits are below the histogram's resolution.
 double rounded(double value) {
@@ -40,7 +43,7 @@ const char* http_version_name(http::HttpVersion version) {
 
 Json config_json(const bench::BenchConfig& config) {
   const auto& request = config.request;
-  return {{"method", request.method.empty() ? (request.body ? "POST" : "GET") : request.method},
+  return {{"method", bench_view::method_of(config)},
           {"connections", config.connections},
           {"threads", config.threads},
           {"streams_per_conn", config.streams_per_connection},
@@ -81,11 +84,6 @@ Json status_json(const bench::BenchResult& result) {
   for (const auto& [status, count] : result.status_counts)
     out[std::to_string(status)] = count;
   return out;
-}
-
-std::uint64_t error_count(const bench::BenchResult& result, std::string_view kind) {
-  const auto found = result.error_kinds.find(kind);
-  return found == result.error_kinds.end() ? 0 : found->second;
 }
 
 Json error_kinds_json(const bench::BenchResult& result) {
@@ -160,11 +158,6 @@ Json compare_json(const std::optional<BenchComparison>& comparison) {
   return {{"baseline", comparison->baseline_path}, {"changes", changes}};
 }
 
-bool all_passed(const std::vector<bench::ThresholdCheck>& checks) {
-  return std::all_of(checks.begin(), checks.end(),
-                     [](const bench::ThresholdCheck& check) { return check.ok; });
-}
-
 }  // namespace
 
 Json bench_document(const bench::BenchResult& result,
@@ -200,7 +193,7 @@ Json bench_document(const bench::BenchResult& result,
           {"diagnosis", diagnosis_json(bench::diagnose(result))},
           {"thresholds", thresholds_json(checks)},
           {"compare", compare_json(comparison)},
-          {"ok", result.responses > 0 && all_passed(checks)}};
+          {"ok", bench_view::run_ok(result, checks)}};
 }
 
 }  // namespace reqscope::render

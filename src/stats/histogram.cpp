@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 
+#include "reqscope/stats/summary.hpp"
+
 namespace reqscope::stats {
 
 namespace {
@@ -53,7 +55,9 @@ void Histogram::record(std::chrono::nanoseconds value) {
   ++count_;
   const auto as_double = static_cast<double>(ns);
   sum_ns_ += as_double;
-  sum_squares_ns_ += as_double * as_double;
+  const double before = as_double - mean_ns_;
+  mean_ns_ += before / static_cast<double>(count_);
+  squared_deviations_ns_ += before * (as_double - mean_ns_);
 }
 
 void Histogram::merge(const Histogram& other) {
@@ -67,9 +71,15 @@ void Histogram::merge(const HistogramSnapshot& snapshot) {
   }
   if (count_ == 0 || snapshot.min_ns < min_ns_) min_ns_ = snapshot.min_ns;
   if (count_ == 0 || snapshot.max_ns > max_ns_) max_ns_ = snapshot.max_ns;
+  // Chan et al.'s pairwise update of the mean and the squared deviations.
+  const auto mine = static_cast<double>(count_);
+  const auto theirs = static_cast<double>(snapshot.count);
+  const double delta = snapshot.mean_ns - mean_ns_;
+  const double total = mine + theirs;
+  mean_ns_ += delta * theirs / total;
+  squared_deviations_ns_ += snapshot.squared_deviations_ns + delta * delta * mine * theirs / total;
   count_ += snapshot.count;
   sum_ns_ += snapshot.sum_ns;
-  sum_squares_ns_ += snapshot.sum_squares_ns;
 }
 
 void Histogram::clear() {
@@ -77,7 +87,7 @@ void Histogram::clear() {
   std::fill(counts_.begin(), counts_.end(), 0);
   count_ = 0;
   min_ns_ = max_ns_ = 0;
-  sum_ns_ = sum_squares_ns_ = 0;
+  sum_ns_ = mean_ns_ = squared_deviations_ns_ = 0;
 }
 
 HistogramSnapshot Histogram::snapshot() const {
@@ -86,7 +96,8 @@ HistogramSnapshot Histogram::snapshot() const {
   snapshot.min_ns = min_ns_;
   snapshot.max_ns = max_ns_;
   snapshot.sum_ns = sum_ns_;
-  snapshot.sum_squares_ns = sum_squares_ns_;
+  snapshot.mean_ns = mean_ns_;
+  snapshot.squared_deviations_ns = squared_deviations_ns_;
   if (count_ == 0) return snapshot;
   const std::size_t first = bucket_of(min_ns_);
   const std::size_t last = bucket_of(max_ns_);
@@ -97,22 +108,19 @@ HistogramSnapshot Histogram::snapshot() const {
 }
 
 double Histogram::mean_ns() const {
-  return count_ == 0 ? 0 : sum_ns_ / static_cast<double>(count_);
+  return mean_ns_;
 }
 
 double Histogram::stdev_ns() const {
   if (count_ == 0) return 0;
-  const double mean = mean_ns();
-  const double variance = sum_squares_ns_ / static_cast<double>(count_) - mean * mean;
-  return variance > 0 ? std::sqrt(variance) : 0;
+  return std::sqrt(std::max(0.0, squared_deviations_ns_ / static_cast<double>(count_)));
 }
 
 std::chrono::nanoseconds Histogram::percentile(double p) const {
   if (count_ == 0) return std::chrono::nanoseconds(0);
   if (!(p > 0)) return min();
   if (p >= 100) return max();
-  const auto rank = std::max<std::uint64_t>(
-      1, static_cast<std::uint64_t>(std::ceil(p / 100.0 * static_cast<double>(count_))));
+  const auto rank = nearest_rank(p, count_);
   std::uint64_t seen = 0;
   const std::size_t last = bucket_of(max_ns_);
   for (std::size_t i = bucket_of(min_ns_); i <= last; ++i) {

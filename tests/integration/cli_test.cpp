@@ -99,7 +99,7 @@ TEST_CASE("under --json, errors are one JSON document on stdout", "[cli][json][e
 }
 
 TEST_CASE("an unknown option names the command it was given to", "[cli][errors]") {
-  for (const char* command : {"trace", "lab", "demo", "dns", "tls", "cors"}) {
+  for (const char* command : {"trace", "lab", "demo", "dns", "tls", "cors", "bench"}) {
     INFO(command);
     const auto result = run_reqscope({command, "--bogus"});
     CHECK(result.exit_code == 2);
@@ -122,7 +122,8 @@ TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
                                              {"jwt", "decode", "--help"},
                                              {"jwt", "verify", "--help"},
                                              {"jwt", "sign", "--help"},
-                                             {"cors", "--help"}}) {
+                                             {"cors", "--help"},
+                                             {"bench", "--help"}}) {
     const auto help = run_reqscope(args);
     REQUIRE(help.exit_code == 0);
     std::size_t start = 0;

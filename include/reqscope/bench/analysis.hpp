@@ -50,6 +50,7 @@ struct ThresholdCheck {
 };
 std::vector<ThresholdCheck> check_thresholds(const BenchResult& result,
                                              const Thresholds& thresholds);
+bool all_passed(const std::vector<ThresholdCheck>& checks);
 
 // The figures --compare puts side by side, read from a reqscope.bench/1 document.
 struct Figure {

@@ -49,10 +49,13 @@ struct BenchConfig {
 inline constexpr std::chrono::seconds kDefaultDuration{10};
 
 // Checks the limits and combinations a run needs (exit 2 on failure, each
-// error naming the option and the value): counts and rates positive, -n with
-// -d only under --rate, threads no more than connections, the safety limits
+// error naming the option and the value): counts and rates positive, -n or
+// -d but not both, threads no more than connections, the safety limits
 // unless forced, --streams-per-conn only with --http2.
 Result<void> validate(const BenchConfig& config);
+
+// How many requests an open-loop schedule at `rate` per second holds in `duration`.
+std::uint64_t schedule_length(double rate, std::chrono::nanoseconds duration);
 
 // How many requests a run will send at most, when that is known beforehand:
 // -n, or rate × duration in the open loop.

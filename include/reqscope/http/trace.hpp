@@ -42,6 +42,9 @@ struct TraceOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// The method a request goes out with: as given, else GET, or POST with a body (as libcurl does).
+std::string effective_method(const std::string& method, bool has_body);
+
 struct ConnectAttempt {
   std::string address;
   std::uint16_t port = 0;

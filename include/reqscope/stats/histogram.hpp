@@ -15,7 +15,8 @@ struct HistogramSnapshot {
   std::int64_t min_ns = 0;
   std::int64_t max_ns = 0;
   double sum_ns = 0;
-  double sum_squares_ns = 0;
+  double mean_ns = 0;
+  double squared_deviations_ns = 0;  // sum of (value - mean)^2
 };
 
 // Counts durations in log-linear buckets with fixed memory (about 36 KiB):
@@ -60,7 +61,10 @@ class Histogram {
   std::int64_t min_ns_ = 0;
   std::int64_t max_ns_ = 0;
   double sum_ns_ = 0;
-  double sum_squares_ns_ = 0;
+  // Welford's running mean and squared deviations: a sum of squares minus the
+  // squared mean loses every digit when the spread is small next to the values.
+  double mean_ns_ = 0;
+  double squared_deviations_ns_ = 0;
 };
 
 }  // namespace reqscope::stats

@@ -14,6 +14,11 @@ struct Summary {
   double mean = 0;
 };
 
+// The 1-based nearest rank of percentile `p` among `count` values: the
+// smallest rank with at least p% of values at or below it. 99.9% of 1000 is
+// rank 999, though 0.999 * 1000 is a hair above 999 in binary.
+std::size_t nearest_rank(double p, std::size_t count);
+
 // Nearest-rank percentile (the smallest value with at least p% of values at
 // or below it), so every reported figure is one that was really observed.
 // `p` is in [0, 100]; an empty input gives 0.
