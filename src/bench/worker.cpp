@@ -1,6 +1,7 @@
 #include "worker.hpp"
 
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -75,6 +76,8 @@ Worker::Worker(const BenchConfig& config, const TransferSetup& setup, Collector&
     setup.apply(slot.easy.get());
     curl_easy_setopt(slot.easy.get(), CURLOPT_PRIVATE, &slot);
     curl_easy_setopt(slot.easy.get(), CURLOPT_ERRORBUFFER, slot.errbuf);
+    curl_easy_setopt(slot.easy.get(), CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(slot.easy.get(), CURLOPT_OPENSOCKETDATA, this);
     idle_.push_back(&slot);
   }
 }
@@ -87,26 +90,42 @@ Worker::~Worker() {
   multi_.reset();
 }
 
-int Worker::on_socket(CURL*, curl_socket_t socket, int what, void* user, void* socket_data) {
+Worker::Watch& Worker::watch_of(curl_socket_t socket) {
+  const auto index = static_cast<std::size_t>(socket);
+  if (index >= watches_.size()) watches_.resize(index + 1);
+  return watches_[index];
+}
+
+curl_socket_t Worker::on_open_socket(void* user, curlsocktype, curl_sockaddr* address) {
+  const int socket = ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  // A new socket may reuse a closed one's number, which epoll no longer watches.
+  if (socket >= 0) static_cast<Worker*>(user)->watch_of(socket) = {};
+  return socket;
+}
+
+// libcurl stops watching a connection's socket after every transfer and starts
+// again on the next. Keeping epoll's registration across that gap saves an
+// EPOLL_CTL_DEL and an EPOLL_CTL_ADD per request.
+int Worker::on_socket(CURL*, curl_socket_t socket, int what, void* user, void*) {
   auto& worker = *static_cast<Worker*>(user);
-  const int epoll = worker.epoll_.get();
+  auto& watch = worker.watch_of(socket);
   if (what == CURL_POLL_REMOVE) {
-    epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nullptr);
+    watch.curl_watching = false;
     return 0;
   }
-  epoll_event event{};
-  event.events =
+  watch.curl_watching = true;
+  const std::uint32_t wanted =
       ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0U) | ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0U);
+  if (watch.registered == wanted) return 0;
+  epoll_event event{};
+  event.events = wanted;
   event.data.fd = socket;
-  // libcurl forgets a socket's data once it stops watching it, so a socket
-  // without data is new to epoll, unless its number was reused before the DEL.
-  if (socket_data == nullptr) {
-    if (epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) != 0 && errno == EEXIST)
-      epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event);
-    curl_multi_assign(worker.multi_.get(), socket, &worker);
-  } else if (epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT) {
-    epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event);
+  const int epoll = worker.epoll_.get();
+  if (epoll_ctl(epoll, watch.registered == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, socket, &event) !=
+      0) {
+    epoll_ctl(epoll, errno == EEXIST ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, socket, &event);
   }
+  watch.registered = wanted;
   return 0;
 }
 
@@ -211,11 +230,20 @@ void Worker::wait_for_events(Clock::time_point now) {
   const int ready = epoll_wait_for(epoll_.get(), events, until - now);
   int running = 0;
   for (int i = 0; i < ready; ++i) {
+    const int socket = events[i].data.fd;
+    auto& watch = watch_of(socket);
+    if (!watch.curl_watching) {
+      // An idle pooled connection became readable (the server closed it):
+      // libcurl notices when it next picks the connection.
+      epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, socket, nullptr);
+      watch.registered = 0;
+      continue;
+    }
     int mask = 0;
     if ((events[i].events & EPOLLIN) != 0) mask |= CURL_CSELECT_IN;
     if ((events[i].events & EPOLLOUT) != 0) mask |= CURL_CSELECT_OUT;
     if ((events[i].events & (EPOLLERR | EPOLLHUP)) != 0) mask |= CURL_CSELECT_ERR;
-    curl_multi_socket_action(multi_.get(), events[i].data.fd, mask, &running);
+    curl_multi_socket_action(multi_.get(), socket, mask, &running);
   }
   if (ready <= 0 && timer_ && *timer_ <= Clock::now()) {
     timer_.reset();

@@ -82,7 +82,15 @@ class Worker {
     void operator()(CURLM* multi) const { curl_multi_cleanup(multi); }
   };
 
+  // What epoll and libcurl watch on one socket.
+  struct Watch {
+    std::uint32_t registered = 0;  // epoll events, 0 when not registered
+    bool curl_watching = false;
+  };
+
+  static curl_socket_t on_open_socket(void* user, curlsocktype purpose, curl_sockaddr* address);
   static int on_socket(CURL* easy, curl_socket_t socket, int what, void* user, void* socket_data);
+  Watch& watch_of(curl_socket_t socket);
   static int on_timer(CURLM* multi, long timeout_ms, void* user);
 
   bool cancelled() const;
@@ -107,6 +115,7 @@ class Worker {
   std::unique_ptr<CURLM, MultiDeleter> multi_;
   http::UniqueFd epoll_;
   std::optional<Clock::time_point> timer_;
+  std::vector<Watch> watches_;  // by socket number
   unsigned in_flight_ = 0;
 
   PhasePlan plan_;
