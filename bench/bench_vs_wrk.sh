@@ -12,8 +12,8 @@
 # CPU us per request and max RSS, and reqscope's ratios to wrk and hey.
 # Then `reqscope bench -n BIG_N -c50` (default 1000000) with its max RSS, and
 # `reqscope bench -c 10 -d 3s` (and wrk) on `reqscope lab`'s /delay/20 with
-# p50 minus 20 ms. About 3.5 minutes, 95 s of it the 1,000,000 requests (pass
-# a smaller BIG_N to shorten). Warns when other processes keep the CPUs busy.
+# p50 minus 20 ms. About 2.5 minutes on an idle machine (pass a smaller BIG_N
+# to shorten). Warns when other processes keep the CPUs busy.
 # Prints figures; never fails on speed.
 # Needs: nginx, wrk, hey, curl, python3, taskset (util-linux); GNU time
 # optional (/usr/bin/time; without it a python3 wait4 wrapper measures).
