@@ -120,19 +120,6 @@ PhasePlan measure_plan(const BenchConfig& config, unsigned index, Clock::time_po
   return plan;
 }
 
-std::string version_name(long version) {
-  switch (version) {
-    case CURL_HTTP_VERSION_1_0:
-      return "HTTP/1.0";
-    case CURL_HTTP_VERSION_1_1:
-      return "HTTP/1.1";
-    case CURL_HTTP_VERSION_2_0:
-      return "HTTP/2";
-    default:
-      return "";
-  }
-}
-
 void add_totals(BenchResult& result, const WorkerTotals& totals) {
   result.latency.merge(totals.latency);
   result.service.merge(totals.service);
@@ -156,7 +143,8 @@ void add_totals(BenchResult& result, const WorkerTotals& totals) {
   }
   result.unsent += totals.unsent;
   result.max_send_lag = std::max(result.max_send_lag, totals.max_lag);
-  if (result.http_version.empty()) result.http_version = version_name(totals.http_version);
+  if (result.http_version.empty())
+    result.http_version = http::http_version_name(totals.http_version);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 
 namespace reqscope::http {
 
@@ -23,6 +24,22 @@ inline void slist_append(Slist& list, const char* text) {
   if (grown != nullptr) {
     static_cast<void>(list.release());
     list.reset(grown);
+  }
+}
+
+// libcurl's CURLINFO_HTTP_VERSION as a name, "" when unknown.
+inline std::string http_version_name(long version) {
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+      return "HTTP/1.0";
+    case CURL_HTTP_VERSION_1_1:
+      return "HTTP/1.1";
+    case CURL_HTTP_VERSION_2_0:
+      return "HTTP/2";
+    case CURL_HTTP_VERSION_3:
+      return "HTTP/3";
+    default:
+      return "";
   }
 }
 

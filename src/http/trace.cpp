@@ -49,21 +49,6 @@ struct HopContext {
   bool cancelled() const { return util::cancelled(cancel); }
 };
 
-std::string http_version_name(long version) {
-  switch (version) {
-    case CURL_HTTP_VERSION_1_0:
-      return "HTTP/1.0";
-    case CURL_HTTP_VERSION_1_1:
-      return "HTTP/1.1";
-    case CURL_HTTP_VERSION_2_0:
-      return "HTTP/2";
-    case CURL_HTTP_VERSION_3:
-      return "HTTP/3";
-    default:
-      return "";
-  }
-}
-
 curl_socket_t open_socket(void* user, curlsocktype /*purpose*/, curl_sockaddr* /*address*/) {
   auto& hop = **static_cast<HopContext**>(user);
   if (hop.socket_opened) return CURL_SOCKET_BAD;

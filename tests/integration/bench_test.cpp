@@ -18,7 +18,6 @@
 #include <utility>
 #include <vector>
 
-#include "reqscope/tls/self_signed.hpp"
 #include "support/lab.hpp"
 #include "support/nginx.hpp"
 #include "support/process.hpp"
@@ -66,15 +65,7 @@ constexpr const char* kUpstream = R"(    location /delay/ {{ proxy_pass http://1
 class BenchNginx {
  public:
   explicit BenchNginx(int upstream_port = 0) {
-    namespace tls = reqscope::tls;
-    auto ca = tls::make_certificate({"reqscope bench test CA", {}, 2, true});
-    if (!ca) throw std::runtime_error(ca.error().message);
-    auto leaf =
-        tls::make_certificate({"localhost", {"DNS:localhost", "IP:127.0.0.1"}, 2, false}, &*ca);
-    if (!leaf) throw std::runtime_error(leaf.error().message);
-    ca_file_ = dir_.write("ca.pem", tls::certificate_pem(ca->certificate.get()));
-    dir_.write("leaf.pem", tls::certificate_pem(leaf->certificate.get()));
-    dir_.write("leaf.key", tls::private_key_pem(leaf->key.get()));
+    ca_file_ = write_localhost_pki(dir_, "reqscope bench test CA");
 
     std::vector<int> ports;
     while (ports.size() < 3) {

@@ -65,15 +65,19 @@ std::unique_ptr<Process> start_nginx(const TempDir& dir, const std::string& conf
   return process;
 }
 
-Nginx::Nginx() {
-  auto ca = tls::make_certificate({"reqscope test CA", {}, 2, true});
+std::string write_localhost_pki(const TempDir& dir, const std::string& ca_name) {
+  auto ca = tls::make_certificate({ca_name, {}, 2, true});
   if (!ca) throw std::runtime_error(ca.error().message);
   auto leaf =
       tls::make_certificate({"localhost", {"DNS:localhost", "IP:127.0.0.1"}, 2, false}, &*ca);
   if (!leaf) throw std::runtime_error(leaf.error().message);
-  ca_file_ = dir_.write("ca.pem", tls::certificate_pem(ca->certificate.get()));
-  dir_.write("leaf.pem", tls::certificate_pem(leaf->certificate.get()));
-  dir_.write("leaf.key", tls::private_key_pem(leaf->key.get()));
+  dir.write("leaf.pem", tls::certificate_pem(leaf->certificate.get()));
+  dir.write("leaf.key", tls::private_key_pem(leaf->key.get()));
+  return dir.write("ca.pem", tls::certificate_pem(ca->certificate.get()));
+}
+
+Nginx::Nginx() {
+  ca_file_ = write_localhost_pki(dir_, "reqscope test CA");
 
   http_port_ = free_port();
   https_port_ = free_port();

@@ -20,6 +20,11 @@ std::unique_ptr<Process> start_nginx(const TempDir& dir, const std::string& conf
                                      const std::vector<int>& ports,
                                      const std::vector<std::string>& environment = {});
 
+// Writes a CA named `ca_name` (ca.pem) and a localhost leaf certificate it
+// issued for DNS:localhost and IP:127.0.0.1 (leaf.pem, leaf.key) into `dir`,
+// for nginx's ssl_certificate; returns the path of ca.pem, for --cacert.
+std::string write_localhost_pki(const TempDir& dir, const std::string& ca_name);
+
 // A real nginx on free loopback ports, configured for the tests: plain HTTP,
 // HTTPS with HTTP/2 and a leaf certificate issued by a CA made at start-up,
 // and `return` locations for statuses and redirects. Stopped when destroyed.
