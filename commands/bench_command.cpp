@@ -80,6 +80,13 @@ Result<bench::Warmup> warmup_of(const std::string& text) {
     warmup.requests = *requests;
     return warmup;
   }
+  if (text.find_first_not_of("0123456789.") == std::string::npos) {
+    return fail("bad_option",
+                "--warmup value " + util::quote(text) +
+                    " is neither a whole number of requests "
+                    "nor a duration with a unit",
+                "e.g. --warmup 100 for requests, or --warmup 1.5s");
+  }
   auto duration = duration_of(text, "--warmup");
   if (!duration) return tl::unexpected(duration.error());
   warmup.duration = *duration;
@@ -234,7 +241,7 @@ int run_bench(const BenchArgs& args, const GlobalOptions& global) {
     if (global.explain) text += render::explain_bench(*result);
     print_stdout(text);
   }
-  if (result->responses == 0 && !result->partial()) return static_cast<int>(ExitCode::network);
+  if (bench::no_response(*result)) return static_cast<int>(ExitCode::network);
   return static_cast<int>(bench::all_passed(checks) ? ExitCode::ok : ExitCode::check_failed);
 }
 

@@ -211,7 +211,11 @@ std::vector<Change> compare(const std::vector<Figure>& before, const std::vector
     change.before = old->value;
     change.after = figure.value;
     change.higher_is_better = figure.name == "rps";
-    if (old->value != 0) change.change_pct = (figure.value - old->value) / old->value * 100;
+    if (old->value != 0) {
+      change.change_pct = (figure.value - old->value) / old->value * 100;
+    } else if (figure.value == 0) {
+      change.change_pct = 0;
+    }
     changes.push_back(std::move(change));
   }
   return changes;

@@ -59,7 +59,7 @@ Result<void> validate(const BenchConfig& config) {
     return fail("bad_option",
                 "-c " + std::to_string(config.connections) + " is more than " +
                     std::to_string(kMaxConnectionsWithoutForce) + " connections",
-                "add --force if you mean it (and check ulimit -n)");
+                "add --force if you mean it, and check ulimit -n");
   }
   if (config.streams_per_connection == 0 ||
       config.streams_per_connection > kMaxStreamsPerConnection)

@@ -68,6 +68,10 @@ LatencyFigures figures_of(const stats::Histogram& histogram) {
   return figures;
 }
 
+bool no_response(const BenchResult& result) {
+  return result.responses == 0 && (result.requests > 0 || !result.partial());
+}
+
 double requests_per_second(const BenchResult& result) {
   const double seconds = seconds_of(result);
   return seconds > 0 ? static_cast<double>(result.requests) / seconds : 0;

@@ -18,7 +18,7 @@ namespace {
 
 using std::chrono::nanoseconds;
 
-constexpr auto kProgressInterval = std::chrono::seconds(1);
+constexpr auto kHandover = std::chrono::milliseconds(200);
 constexpr auto kPollInterval = std::chrono::milliseconds(50);
 
 struct Target {
@@ -193,18 +193,25 @@ Result<BenchResult> run_bench(const BenchConfig& config, const ProgressFn& progr
   }
 
   const auto began = Clock::now();
-  auto next_report = began + kProgressInterval;
+  auto reported = nanoseconds(0);  // the last whole second reported, of either phase
+  bool reported_measuring = false;
   while (finished.load() < config.threads) {
     std::this_thread::sleep_for(kPollInterval);
-    const auto now = Clock::now();
-    if (!progress || now < next_report) continue;
-    next_report += kProgressInterval;
-    if (measuring.load()) {
-      progress(collector.progress(now - start_of()));
+    if (!progress) continue;
+    const bool now_measuring = measuring.load();
+    const auto elapsed = Clock::now() - (now_measuring ? start_of() : began);
+    // Workers hand over a finished second within one sleep of theirs: report after that.
+    const auto second = std::chrono::floor<std::chrono::seconds>(elapsed - kHandover);
+    if (now_measuring != reported_measuring) reported = nanoseconds(0);
+    if (second <= reported) continue;
+    reported = second;
+    reported_measuring = now_measuring;
+    if (now_measuring) {
+      progress(collector.progress(elapsed));
     } else {
       Progress warming;
       warming.warming_up = true;
-      warming.elapsed = now - began;
+      warming.elapsed = elapsed;
       progress(warming);
     }
   }

@@ -23,10 +23,11 @@ inline std::uint64_t error_count(const bench::BenchResult& result, std::string_v
   return found == result.error_kinds.end() ? 0 : found->second;
 }
 
-// What the exit code says: a response arrived (or Ctrl-C came first) and every threshold held.
+// What the exit code says: a response arrived (or Ctrl-C came before any
+// request completed) and every threshold held.
 inline bool run_ok(const bench::BenchResult& result,
                    const std::vector<bench::ThresholdCheck>& checks) {
-  return (result.responses > 0 || result.partial()) && bench::all_passed(checks);
+  return !bench::no_response(result) && bench::all_passed(checks);
 }
 
 }  // namespace reqscope::render::bench_view

@@ -209,10 +209,14 @@ std::string verdict(const bench::BenchResult& result,
   if (result.partial()) {
     first = style.bold(style.yellow("PARTIAL")) + ": stopped by Ctrl-C after " +
             format_ms(util::to_ms(result.duration)) + ". ";
-  } else if (result.responses == 0) {
+  } else if (bench::no_response(result)) {
     first = style.bold(style.red("FAILED")) + "  ";
   } else if (!all_passed(checks)) {
     first = style.bold(style.red("CHECK FAILED")) + "  ";
+  } else if (diagnosis.rate_not_met) {
+    first = style.bold(style.yellow("RATE MISSED")) + "  ";
+  } else if (result.errors > 0) {
+    first = style.bold(style.yellow("ERRORS")) + "  ";
   } else {
     first = style.bold(style.green("OK")) + "  ";
   }
@@ -239,6 +243,11 @@ std::string warnings(const bench::BenchResult& result, const bench::Diagnosis& d
                     rate_option_text(result.config.rate.value_or(0)),
                     plural(result.unsent, "request"), format_ms(util::to_ms(result.max_send_lag))),
         kColumns, "  " + warning, "    ");
+  }
+  if (const auto failed = error_count(result, "http_5xx"); failed > 0) {
+    out += util::wrap(fmt::format("the server failed {} with a 5xx status; its logs say why.",
+                                  plural(failed, "request")),
+                      kColumns, "  " + warning, "    ");
   }
   if (const auto rejected = rejected_count(result); rejected > 0) {
     out += util::wrap(fmt::format("the server rejected {} with a 4xx status; check the URL, "
@@ -464,13 +473,18 @@ std::string percentiles_note(const bench::LatencyFigures& latency, const std::st
   // The chance that a page making this many calls meets at least one p99.
   constexpr int kCallsPerPage = 20;
   const double page_share = 1 - std::pow(0.99, kCallsPerPage);
+  // The mean hides a tail only when p99 is well above it.
+  const bool mean_hides_tail = latency.p99_ms > 2 * latency.mean_ms;
   return fmt::format(
       "Half the responses took at most {} ({} p50, the median); 99 in 100 took at most {} "
-      "(p99) and the slowest {}. The mean, {}, hides the tail: a few slow requests among many "
-      "fast ones barely move it. Yet users meet the tail often: a page that makes {} calls "
-      "waits for the slowest, so {:.0f}% of page loads wait at least as long as p99.",
+      "(p99) and the slowest {}. The mean, {}, {}. Users meet the tail often: a page that "
+      "makes {} calls waits for the slowest, so {:.0f}% of page loads wait at least as long as "
+      "p99.",
       format_ms(latency.p50_ms), name, format_ms(latency.p99_ms), format_ms(latency.max_ms),
-      format_ms(latency.mean_ms), kCallsPerPage, page_share * 100);
+      format_ms(latency.mean_ms),
+      mean_hides_tail ? "hides the tail: a few slow requests among many fast ones barely move it"
+                      : "is close to the tail here: requests are slow alike, not a few of them",
+      kCallsPerPage, page_share * 100);
 }
 
 std::string mean_of(const stats::Histogram& histogram) {
@@ -544,12 +558,13 @@ std::string loop_note(const bench::BenchResult& result, const bench::Diagnosis& 
   const auto& config = result.config;
   if (!config.open_loop()) {
     return fmt::format(
-        "This run was a closed loop: each of the {} sent its next request only when the "
+        "This run was a closed loop: {} sent its next request only when the "
         "previous one was answered. When the server stalls, the sender stalls with it, so the "
         "requests users would have sent meanwhile are never counted and the percentiles look "
         "better than what users see (coordinated omission). --rate R runs an open loop that "
         "measures each request from when it was due.",
-        plural(config.connections, "connection"));
+        config.connections == 1 ? std::string("its one connection")
+                                : fmt::format("each of its {} connections", config.connections));
   }
   std::string text = fmt::format(
       "This run was an open loop at {}: each request was due at a fixed time and its latency "
@@ -586,6 +601,28 @@ std::string failure_note(const bench::BenchResult& result) {
 
 }  // namespace
 
+std::string errors_note(const bench::BenchResult& result) {
+  const auto server_errors = error_count(result, "http_5xx");
+  const auto transport = result.errors - server_errors;
+  std::string text = fmt::format(
+      "{} of {} failed ({}). The percentiles above cover the responses only. ", result.errors,
+      plural(result.requests, "request"), percent(bench::error_rate(result)));
+  if (server_errors > 0) {
+    text += fmt::format(
+        "{} answered with a 5xx status: the server took the request and failed it, often "
+        "when a dependency (a database, an upstream) fails or times out under load, so a fast "
+        "5xx can flatter the latency. ",
+        plural(server_errors, "request"));
+  }
+  if (transport > 0) {
+    text += fmt::format(
+        "{} got no response at all (see Errors for the kinds): refused or reset connections "
+        "under load often mean the server's accept queue or worker pool is full. ",
+        plural(transport, "request"));
+  }
+  return text + "--max-error-rate makes a CI run fail on this.";
+}
+
 std::string explain_bench(const bench::BenchResult& result) {
   const auto diagnosis = bench::diagnose(result);
   std::string out = "\nWhat these numbers mean\n";
@@ -599,6 +636,7 @@ std::string explain_bench(const bench::BenchResult& result) {
     if (!diagnosis.shares.empty()) {
       out += paragraph("What this run suggests", dominant_note(result, diagnosis));
     }
+    if (result.errors > 0) out += paragraph("Errors", errors_note(result));
   }
   out += paragraph(result.config.open_loop() ? "Open loop" : "Closed loop and coordinated omission",
                    loop_note(result, diagnosis));

@@ -29,8 +29,9 @@ Result<double> parse_number(std::string_view text, double min, double max, std::
   const auto [ptr, ec] = std::from_chars(text.data(), end, value);
   if (text.empty() || ec != std::errc{} || ptr != end || !std::isfinite(value) || value < min ||
       value > max) {
-    return fail("bad_option", fmt::format("{} value {} is not a number of {} from {:g} to {:g}",
-                                          option, quote(text), unit, min, max));
+    return fail("bad_option",
+                fmt::format("{} value {} is not a number of {} from {:.15g} to {:.15g}", option,
+                            quote(text), unit, min, max));
   }
   return value;
 }

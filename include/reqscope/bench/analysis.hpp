@@ -64,7 +64,7 @@ struct Change {
   std::string name;
   double before = 0;
   double after = 0;
-  std::optional<double> change_pct;  // none when `before` is 0
+  std::optional<double> change_pct;  // none when `before` is 0 and `after` is not
   bool higher_is_better = false;
   bool better() const;
 };

@@ -77,6 +77,10 @@ struct LatencyFigures {
 };
 LatencyFigures figures_of(const stats::Histogram& histogram);
 
+// Requests completed and none was answered (exit 3): every one failed, or the
+// run ended without one completing, unless Ctrl-C stopped it first.
+bool no_response(const BenchResult& result);
+
 double requests_per_second(const BenchResult& result);
 double bytes_per_second(const BenchResult& result);
 double error_rate(const BenchResult& result);  // errors / requests, 0 without requests
