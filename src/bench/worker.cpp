@@ -165,10 +165,7 @@ void Worker::run_phase(const PhasePlan& plan) {
   second_ = 0;
   for (;;) {
     const auto now = Clock::now();
-    if (cancelled()) {
-      totals_.interrupted = true;
-      return;
-    }
+    if (cancelled()) return;
     roll_second(now);
     start_due(now);
     const bool more_to_send =

@@ -51,7 +51,6 @@ struct WorkerTotals {
   std::chrono::nanoseconds max_lag{0};
   std::optional<Clock::time_point> last_completion;
   bool capped = false;
-  bool interrupted = false;
   long http_version = 0;
 };
 
