@@ -3,17 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "reqscope/util/duration.hpp"
-
 namespace reqscope::bench {
-
-namespace {
-
-std::string count_text(std::uint64_t n) {
-  return std::to_string(n);
-}
-
-}  // namespace
 
 std::uint64_t schedule_length(double rate, std::chrono::nanoseconds duration) {
   // 100 req/s for 1.1 s is 110 requests, though 100 * 1.1 is 110.00000000000001 in binary.
@@ -84,11 +74,11 @@ Result<void> validate(const BenchConfig& config) {
   const auto planned = planned_requests(config);
   const auto warmup = config.warmup.requests.value_or(0);
   if (!config.force && planned && *planned + warmup > config.max_requests) {
-    const std::string what = config.requests ? "-n " + count_text(*config.requests)
-                                             : "--rate × -d (" + count_text(*planned) + ")";
+    const std::string what = config.requests ? "-n " + std::to_string(*config.requests)
+                                             : "--rate × -d (" + std::to_string(*planned) + ")";
     return fail("bad_option",
-                what + (warmup > 0 ? " plus --warmup " + count_text(warmup) : "") +
-                    " is more than --max-requests " + count_text(config.max_requests),
+                what + (warmup > 0 ? " plus --warmup " + std::to_string(warmup) : "") +
+                    " is more than --max-requests " + std::to_string(config.max_requests),
                 "raise --max-requests, or add --force");
   }
   return {};

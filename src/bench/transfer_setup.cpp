@@ -20,8 +20,7 @@ TransferSetup::TransferSetup(const BenchConfig& config, const std::string& conne
   const auto& request = config.request;
   method_ = http::effective_method(request.method, request.body.has_value());
   head_ = method_ == "HEAD";
-  custom_method_ =
-      !(method_ == "GET" && !request.body) && !(method_ == "POST" && request.body) && !head_;
+  custom_method_ = http::needs_custom_method(method_, request.body.has_value());
   for (const auto& h : request.headers)
     http::slist_append(headers_, (h.name + ": " + h.value).c_str());
   // One round trip per request: no 100-continue pause before a large body.

@@ -314,6 +314,10 @@ std::string effective_method(const std::string& method, bool has_body) {
   return has_body ? "POST" : "GET";
 }
 
+bool needs_custom_method(const std::string& method, bool has_body) {
+  return !(method == "GET" && !has_body) && !(method == "POST" && has_body) && method != "HEAD";
+}
+
 struct Tracer::State {
   EasyHandle easy;
   std::map<std::string, dns::Resolution> resolved;  // by connect host
@@ -445,8 +449,7 @@ TraceResult Tracer::run(const Url& url, bool keep_connection) {
     } else if (method != "HEAD") {
       curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
     }
-    const bool custom =
-        !(method == "GET" && !body) && !(method == "POST" && body) && method != "HEAD";
+    const bool custom = needs_custom_method(method, body != nullptr);
     curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, custom ? method.c_str() : nullptr);
     const auto remaining =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

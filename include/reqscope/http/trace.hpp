@@ -44,6 +44,9 @@ struct TraceOptions {
 
 // The method a request goes out with: as given, else GET, or POST with a body (as libcurl does).
 std::string effective_method(const std::string& method, bool has_body);
+// Whether libcurl needs CURLOPT_CUSTOMREQUEST for this method: all but GET
+// without a body, POST with one, and HEAD.
+bool needs_custom_method(const std::string& method, bool has_body);
 
 struct ConnectAttempt {
   std::string address;
