@@ -24,14 +24,12 @@ source bench/common.sh
 build=${1:-build}
 big_n=${2:-1000000}
 reqscope="$build/reqscope"
-[ -x "$reqscope" ] || { echo "bench: build first: $reqscope not found" >&2; exit 2; }
+require_built "$reqscope"
 for tool in wrk hey; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is required: apt-get install wrk hey" >&2; exit 2; }
 done
-for tool in nginx curl python3 taskset; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "bench: $tool is required" >&2; exit 2; }
-done
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+require_tools nginx curl python3 taskset
+nginx_bin=$(nginx_path)
 if [ -x /usr/bin/time ] && /usr/bin/time -f '%U' -o /dev/null true 2>/dev/null; then
   measured_by="GNU time"
 else

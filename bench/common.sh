@@ -1,6 +1,21 @@
 # shellcheck shell=bash
-# Shared by the bench scripts (sourced, not run): a free loopback port, a test
-# PKI, and the top of an nginx.conf that keeps every file in one directory.
+# Shared by the bench scripts (sourced, not run): their checks for a build and
+# for tools, a free loopback port, a test PKI, and the top of an nginx.conf
+# that keeps every file in one directory.
+
+# require_built PATH: exits 2 unless reqscope was built at PATH.
+require_built() { [ -x "$1" ] || { echo "bench: build first: $1 not found" >&2; exit 2; }; }
+
+# require_tools TOOL...: exits 2 naming the first TOOL neither on PATH nor in /usr/sbin.
+require_tools() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "bench: $tool is required" >&2; exit 2; }
+  done
+}
+
+# The nginx binary: on PATH, else Debian's /usr/sbin/nginx.
+nginx_path() { command -v nginx || echo /usr/sbin/nginx; }
 
 # A loopback TCP port that was free a moment ago.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -24,11 +24,9 @@ build=${1:-build}
 runs=${2:-20}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: RUNS must be a positive number, not '$runs'" >&2; exit 2; }
 reqscope_path="$build/reqscope"
-[ -x "$reqscope_path" ] || { echo "bench: build first: $reqscope_path not found" >&2; exit 2; }
+require_built "$reqscope_path"
 python=/usr/bin/python3
-for tool in openssl taskset "$python"; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is required" >&2; exit 2; }
-done
+require_tools openssl taskset "$python"
 "$python" -c 'import jwt, cryptography' 2>/dev/null ||
   { echo "bench: $python needs python3-jwt and python3-cryptography" >&2; exit 2; }
 

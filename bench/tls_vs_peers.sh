@@ -29,11 +29,9 @@ build=${1:-build}
 runs=${2:-20}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench: RUNS must be a positive number, not '$runs'" >&2; exit 2; }
 reqscope_path="$build/reqscope"
-[ -x "$reqscope_path" ] || { echo "bench: build first: $reqscope_path not found" >&2; exit 2; }
-for tool in nginx curl openssl python3 taskset; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "bench: $tool is required" >&2; exit 2; }
-done
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+require_built "$reqscope_path"
+require_tools nginx curl openssl python3 taskset
+nginx_bin=$(nginx_path)
 
 work=$(mktemp -d)
 nginx_pid=""

@@ -16,11 +16,9 @@ source bench/common.sh
 build=${1:-build}
 runs=${2:-20}
 reqscope="$build/reqscope"
-[ -x "$reqscope" ] || { echo "bench: build first: $reqscope not found" >&2; exit 2; }
-for tool in nginx curl openssl python3 taskset; do
-  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "bench: $tool is required" >&2; exit 2; }
-done
-nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+require_built "$reqscope"
+require_tools nginx curl openssl python3 taskset
+nginx_bin=$(nginx_path)
 
 work=$(mktemp -d)
 nginx_pid=""
