@@ -83,10 +83,10 @@ Worker::Worker(const BenchConfig& config, const TransferSetup& setup, Collector&
 }
 
 Worker::~Worker() {
-  for (auto& slot : slots_) {
-    if (std::find(idle_.begin(), idle_.end(), &slot) == idle_.end())
-      curl_multi_remove_handle(multi_.get(), slot.easy.get());
-  }
+  // libcurl answers CURLM_OK for a handle that is not in the multi, so the
+  // idle ones need not be told apart from those still in flight.
+  for (auto& slot : slots_)
+    curl_multi_remove_handle(multi_.get(), slot.easy.get());
   multi_.reset();
 }
 
