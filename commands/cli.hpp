@@ -78,5 +78,6 @@ void register_tls(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_jwt(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_cors(CLI::App& app, GlobalOptions& global, Runner& runner);
 void register_bench(CLI::App& app, GlobalOptions& global, Runner& runner);
+void register_ratelimit(CLI::App& app, GlobalOptions& global, Runner& runner);
 
 }  // namespace reqscope::cli

@@ -11,6 +11,9 @@
 #include "reqscope/jwt/verify.hpp"
 #include "reqscope/lab/dns_server.hpp"
 #include "reqscope/lab/server.hpp"
+#include "reqscope/ratelimit/network.hpp"
+#include "reqscope/ratelimit/probe.hpp"
+#include "reqscope/ratelimit/report.hpp"
 #include "reqscope/render/bench_human.hpp"
 #include "reqscope/render/bench_json.hpp"
 #include "reqscope/render/cors_human.hpp"
@@ -19,6 +22,8 @@
 #include "reqscope/render/dns_json.hpp"
 #include "reqscope/render/jwt_human.hpp"
 #include "reqscope/render/jwt_json.hpp"
+#include "reqscope/render/ratelimit_human.hpp"
+#include "reqscope/render/ratelimit_json.hpp"
 #include "reqscope/render/tls_human.hpp"
 #include "reqscope/render/tls_json.hpp"
 #include "reqscope/render/trace_human.hpp"
@@ -112,6 +117,22 @@ cors::CorsRun run_cors_step(const std::string& url, std::chrono::nanoseconds tim
   return cors::run_cors(*http::parse_url(url), page, options);
 }
 
+// What the rate-limit step probes: a token bucket of 10 that refills 10 a
+// second. The lab's Retry-After is in whole seconds, and the probe honours
+// each: at 10 a second it is done in about 4 s (at 5, nearly 6).
+constexpr const char* kDemoRateLimitPath = "/ratelimit/token?rate=10&burst=10";
+
+// `reqscope ratelimit URL --probe`: the report's status and headers are the
+// probe's first answer's.
+ratelimit::RateLimitReport run_ratelimit_step(const std::string& url,
+                                              std::chrono::nanoseconds timeout) {
+  http::TraceOptions options;
+  options.timeout = timeout;
+  const auto sender = ratelimit::make_network_sender(*http::parse_url(url), options, 1);
+  return ratelimit::report_of_probe(
+      url, "GET", ratelimit::run_probe(*sender, ratelimit::ProbeOptions{}), options.headers);
+}
+
 int run_demo(const GlobalOptions& global) {
   auto timeout = timeout_of(global);
   if (!timeout) return report_error(global, "demo", timeout.error());
@@ -141,7 +162,7 @@ int run_demo(const GlobalOptions& global) {
   };
 
   const auto style = style_for(global);
-  const auto step_count = steps.size() + 5;
+  const auto step_count = steps.size() + 6;
   const auto heading = [&](std::size_t index, const std::string& title, const std::string& lesson,
                            const std::string& command) {
     print_stdout(fmt::format(
@@ -352,6 +373,32 @@ int run_demo(const GlobalOptions& global) {
     print_stdout((measured ? render::render_bench(*measured, {}, std::nullopt, human) +
                                  render::explain_bench(*measured)
                            : render::error_block(measured.error())) +
+                 "\n");
+  }
+  // Rate limits: a token bucket's size and refill, learned from its answers.
+  const auto limited = run_ratelimit_step(base + kDemoRateLimitPath, *timeout);
+  const auto& probe = *limited.probe;
+  if (!failed && (limited.failure || probe.stop_reason == "failed")) failed = ExitCode::network;
+  if (!failed && !probe.limit) failed = ExitCode::check_failed;
+  const auto ratelimit_command =
+      fmt::format("reqscope ratelimit '{}{}' --probe{} --explain", base, kDemoRateLimitPath,
+                  default_timeout ? "" : " --timeout " + global.timeout);
+  const std::string ratelimit_title = "A rate limit, found by asking";
+  if (global.json) {
+    auto result = render::ratelimit_document(limited);
+    result.erase("schema");
+    documents.push_back(
+        {{"title", ratelimit_title}, {"command", ratelimit_command}, {"ratelimit", result}});
+  } else {
+    heading(steps.size() + 5, ratelimit_title,
+            "The lab's /ratelimit/token lets a client send 10 requests at once, then\n"
+            "10 a second, as a token bucket does. reqscope ratelimit --probe bursts\n"
+            "until the first 429, waits as Retry-After says, then paces requests to\n"
+            "measure the refill: the limit, the rate and the algorithm, with the\n"
+            "evidence, in a few dozen requests.",
+            ratelimit_command);
+    render::HumanOptions human{style, global.verbose, global.show_secrets, true};
+    print_stdout(render::render_ratelimit(limited, human) + render::explain_ratelimit(limited) +
                  "\n");
   }
   if (global.json) {

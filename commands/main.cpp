@@ -9,7 +9,8 @@
 
 namespace {
 
-constexpr const char* kCommands[] = {"trace", "lab", "demo", "dns", "tls", "jwt", "cors", "bench"};
+constexpr const char* kCommands[] = {"trace", "lab",  "demo",  "dns",      "tls",
+                                     "jwt",   "cors", "bench", "ratelimit"};
 
 // The command named on the command line, for error documents written before parsing finished.
 std::string command_in(int argc, char** argv) {
@@ -54,6 +55,7 @@ int main(int argc, char** argv) {
     cli::register_jwt(app, global, runner);
     cli::register_cors(app, global, runner);
     cli::register_bench(app, global, runner);
+    cli::register_ratelimit(app, global, runner);
     cli::register_demo(app, global, runner);
 
     try {

@@ -16,7 +16,7 @@ _reqscope()
         prev=${COMP_WORDS[COMP_CWORD-1]}
     fi
 
-    local commands="trace dns tls jwt cors bench lab demo"
+    local commands="trace dns tls jwt cors bench ratelimit lab demo"
     local global_opts="--json --color --explain --timeout -v --verbose
         --show-secrets -h --help"
     local top_opts="--version"
@@ -37,6 +37,9 @@ _reqscope()
         --resolve --connect-to -k --insecure --cacert --http1.1 --http2
         --streams-per-conn --max-p50-ms --max-p99-ms --max-error-rate --min-rps
         --compare --max-requests --force"
+    local ratelimit_opts="-X --request -H --header -d --data -4 --ipv4 -6 --ipv6
+        --resolve --connect-to -k --insecure --cacert --http1.1 --http2 --probe
+        -c --concurrency --max-requests --max-time --expect-limit --tolerance"
     local lab_opts="--port --bind --https --cert --key --dns"
     local demo_opts=""
     local jwt_commands="decode verify sign"
@@ -58,7 +61,7 @@ _reqscope()
         fi
         case $word in
             --color | --timeout) skip=1 ;;
-            trace | dns | tls | jwt | cors | bench | lab | demo)
+            trace | dns | tls | jwt | cors | bench | ratelimit | lab | demo)
                 command=$word
                 break
                 ;;
@@ -122,6 +125,24 @@ _reqscope()
             -n | --requests | -c | --connections | -t | --threads | --rate | \
                 --streams-per-conn | --max-p50-ms | --max-p99-ms | --min-rps | \
                 --max-requests)
+                return
+                ;;
+        esac
+    fi
+
+    # ratelimit's probe options, and its expectation.
+    if [[ $command == ratelimit ]]; then
+        case $prev in
+            --max-time)
+                COMPREPLY=($(compgen -W "30s 1m 5m 15m" -- "$cur"))
+                return
+                ;;
+            --tolerance)
+                # A count of requests, or a share of --expect-limit.
+                COMPREPLY=($(compgen -W "1 2 5% 10%" -- "$cur"))
+                return
+                ;;
+            -c | --concurrency | --max-requests | --expect-limit)
                 return
                 ;;
         esac
@@ -250,6 +271,7 @@ _reqscope()
         trace) opts="$trace_opts $global_opts" ;;
         cors) opts="$cors_opts $global_opts" ;;
         bench) opts="$bench_opts $global_opts" ;;
+        ratelimit) opts="$ratelimit_opts $global_opts" ;;
         dns) opts="$dns_opts $global_opts" ;;
         tls) opts="$tls_opts $global_opts" ;;
         jwt)
@@ -284,7 +306,8 @@ _reqscope()
         COMPREPLY=($(compgen -A hostname -- "$cur"))
         return
     fi
-    if [[ $command == trace || $command == cors || $command == bench ]]; then
+    if [[ $command == trace || $command == cors || $command == bench ||
+        $command == ratelimit ]]; then
         # The URL: offer the schemes until one is typed.
         if [[ $cur != *://* ]]; then
             compopt -o nospace 2>/dev/null

@@ -4,7 +4,7 @@
 # `reqscope <command> --help'; a test checks them. The comment before each
 # line gives the option's spelling as --help prints it.
 
-set -l commands trace dns tls jwt cors bench lab demo
+set -l commands trace dns tls jwt cors bench ratelimit lab demo
 
 # Completes a request body: @FILE, or @- for stdin.
 function __reqscope_data
@@ -31,6 +31,8 @@ complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a cors -d 'Would a browser allow this cross-origin call? Why?'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a bench -d 'Latency under load: p50/p99 per phase, errors'
+complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
+    -a ratelimit -d 'Read rate-limit headers; --probe finds the limit'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
     -a lab -d 'Run the local teaching and test server until Ctrl-C'
 complete -c reqscope -n "not __fish_seen_subcommand_from $commands" \
@@ -263,6 +265,61 @@ complete -c reqscope -n $bench -l max-requests -x \
 # --force
 complete -c reqscope -n $bench -l force \
     -d 'Allow more than --max-requests or 10000 connections'
+
+# reqscope ratelimit URL
+set -l ratelimit "__fish_seen_subcommand_from ratelimit"
+complete -c reqscope -n $ratelimit -a 'http:// https://' -d URL
+# -X, --request METHOD
+complete -c reqscope -n $ratelimit -s X -l request -x \
+    -a 'GET HEAD POST PUT PATCH DELETE OPTIONS' \
+    -d 'Request method (default GET, or POST with -d)'
+# -H, --header HEADER
+complete -c reqscope -n $ratelimit -s H -l header -x \
+    -d "Add a request header 'Name: value' (repeatable)"
+# -d, --data DATA
+complete -c reqscope -n $ratelimit -s d -l data -x -a '(__reqscope_data)' \
+    -d 'Request body; @FILE reads a file, @- stdin'
+# -4, --ipv4
+complete -c reqscope -n $ratelimit -s 4 -l ipv4 \
+    -d 'Resolve and connect over IPv4 only'
+# -6, --ipv6
+complete -c reqscope -n $ratelimit -s 6 -l ipv6 \
+    -d 'Resolve and connect over IPv6 only'
+# --resolve HOST:PORT:ADDR
+complete -c reqscope -n $ratelimit -l resolve -x \
+    -d 'Use ADDR for HOST:PORT instead of DNS (repeatable)'
+# --connect-to HOST1:PORT1:HOST2:PORT2
+complete -c reqscope -n $ratelimit -l connect-to -x \
+    -d 'Connect to HOST2:PORT2 when the URL names HOST1:PORT1'
+# -k, --insecure
+complete -c reqscope -n $ratelimit -s k -l insecure \
+    -d 'Continue when the certificate does not verify'
+# --cacert FILE
+complete -c reqscope -n $ratelimit -l cacert -r -F \
+    -d 'Trust the CA certificates in this PEM file'
+# --http1.1
+complete -c reqscope -n $ratelimit -l http1.1 -d 'Use HTTP/1.1 only'
+# --http2
+complete -c reqscope -n $ratelimit -l http2 \
+    -d 'Use HTTP/2 (ALPN on https, upgrade on http)'
+# --probe
+complete -c reqscope -n $ratelimit -l probe \
+    -d 'Send bursts to find limit, window and algorithm'
+# -c, --concurrency N
+complete -c reqscope -n $ratelimit -s c -l concurrency -x \
+    -d 'With --probe: requests in flight at once (default 1)'
+# --max-requests N
+complete -c reqscope -n $ratelimit -l max-requests -x \
+    -d 'With --probe: send at most N requests (default 200)'
+# --max-time DURATION
+complete -c reqscope -n $ratelimit -l max-time -x -a '30s 1m 5m 15m' \
+    -d 'With --probe: stop after this long (default 5m)'
+# --expect-limit N
+complete -c reqscope -n $ratelimit -l expect-limit -x \
+    -d 'Exit 1 unless the limit found is N'
+# --tolerance T
+complete -c reqscope -n $ratelimit -l tolerance -x -a '1 2 5% 10%' \
+    -d 'With --expect-limit: allow this far off (2, 10%)'
 
 # reqscope dns NAME
 set -l dns "__fish_seen_subcommand_from dns"

@@ -33,25 +33,6 @@ std::mt19937_64& generator() {
   return engine;
 }
 
-// The request's query parameters, if each is one of `known` and given once:
-// a misspelt parameter would otherwise be ignored, and its default used.
-std::optional<httplib::Params> read_query(const httplib::Request& req,
-                                          const std::vector<std::string>& known, std::string& why) {
-  auto query = query_of(req);
-  for (const auto& parameter : query) {
-    const auto& name = parameter.first;
-    if (std::find(known.begin(), known.end(), name) == known.end()) {
-      why = "unknown parameter " + util::quote(name) + " (use " + util::join(known, ", ") + ")";
-      return std::nullopt;
-    }
-    if (query.count(name) > 1) {
-      why = name + " is given more than once";
-      return std::nullopt;
-    }
-  }
-  return query;
-}
-
 // The whole number of milliseconds given as `name`, or `fallback` without it.
 std::optional<long> read_milliseconds(const httplib::Params& query, const std::string& name,
                                       long fallback, std::string& why) {

@@ -1,10 +1,28 @@
 #include "parameters.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "reqscope/util/text.hpp"
 
 namespace reqscope::lab {
+
+std::optional<httplib::Params> read_query(const httplib::Request& req,
+                                          const std::vector<std::string>& known, std::string& why) {
+  auto query = query_of(req);
+  for (const auto& parameter : query) {
+    const auto& name = parameter.first;
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      why = "unknown parameter " + util::quote(name) + " (use " + util::join(known, ", ") + ")";
+      return std::nullopt;
+    }
+    if (query.count(name) > 1) {
+      why = name + " is given more than once";
+      return std::nullopt;
+    }
+  }
+  return query;
+}
 
 std::optional<long> parse_bounded(const std::string& text, long max, std::string& why) {
   long value = -1;

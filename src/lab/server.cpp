@@ -12,6 +12,7 @@
 #include "jwt_routes.hpp"
 #include "latency_routes.hpp"
 #include "parameters.hpp"
+#include "ratelimit_routes.hpp"
 #include "reqscope/tls/self_signed.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -42,6 +43,11 @@ issues a token; <code>/jwt/protected</code> wants <code>Authorization: Bearer TO
 requests as its parameters say (also <code>wildcard</code>, <code>reflect</code>, <code>methods</code>,
 <code>headers</code>, <code>expose</code>, <code>max_age</code>, <code>vary</code>,
 <code>preflight_status</code>, <code>actual</code>, <code>status</code>)</li>
+<li><code>/ratelimit/fixed?limit=5&amp;window=10</code> (a fixed window),
+<code>/ratelimit/sliding?limit=5&amp;window=10</code> (a sliding log) and
+<code>/ratelimit/token?rate=0.5&amp;burst=5</code> (a token bucket) answer 429 past their
+limit, counted per client; <code>headers=ietf</code>, <code>draft</code>, <code>x</code> or
+<code>none</code> chooses the rate-limit headers</li>
 </ul>
 <p>See reqscope-lab(1).</p>
 </body></html>
@@ -186,6 +192,7 @@ void LabServer::Impl::add_routes() {
   jwt.add_to(svr);
   cors.add_to(svr);
   add_latency_routes(svr, [this](std::chrono::microseconds duration) { return pause(duration); });
+  add_ratelimit_routes(svr);
 
   // Added last, so it takes only what no endpoint above took. Unlike an error
   // handler, it leaves an endpoint's own empty 404 alone, such as that of a

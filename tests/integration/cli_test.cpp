@@ -58,6 +58,8 @@ TEST_CASE("usage errors exit 2 with one line naming the bad value", "[cli][error
       {"trace", "http://localhost/", "-d", "@/tmp"},
       {"trace", "http://localhost/", "-X", ""},
       {"trace", "http://localhost/", "--timeout", "100us"},
+      {"ratelimit", "http://localhost/", "--max-requests", "10"},
+      {"ratelimit", "http://localhost/", "--probe", "-c", "0"},
       {"lab", "--bind", "not-an-ip"},
       {"nonsense-command"},
   };
@@ -99,7 +101,7 @@ TEST_CASE("under --json, errors are one JSON document on stdout", "[cli][json][e
 }
 
 TEST_CASE("an unknown option names the command it was given to", "[cli][errors]") {
-  for (const char* command : {"trace", "lab", "demo", "dns", "tls", "cors", "bench"}) {
+  for (const char* command : {"trace", "lab", "demo", "dns", "tls", "cors", "bench", "ratelimit"}) {
     INFO(command);
     const auto result = run_reqscope({command, "--bogus"});
     CHECK(result.exit_code == 2);
@@ -123,7 +125,8 @@ TEST_CASE("every --help fits 80 columns", "[cli][docs]") {
                                              {"jwt", "verify", "--help"},
                                              {"jwt", "sign", "--help"},
                                              {"cors", "--help"},
-                                             {"bench", "--help"}}) {
+                                             {"bench", "--help"},
+                                             {"ratelimit", "--help"}}) {
     const auto help = run_reqscope(args);
     REQUIRE(help.exit_code == 0);
     std::size_t start = 0;

@@ -79,7 +79,8 @@ TEST_CASE("every option in --help is in the man page and the bash, zsh and fish 
       {"jwt verify", "man/reqscope-jwt.1"},
       {"jwt sign", "man/reqscope-jwt.1"},
       {"cors", "man/reqscope-cors.1"},
-      {"bench", "man/reqscope-bench.1"}};
+      {"bench", "man/reqscope-bench.1"},
+      {"ratelimit", "man/reqscope-ratelimit.1"}};
   const std::vector<std::string> completions = {
       "completions/reqscope.bash", "completions/_reqscope", "completions/reqscope.fish"};
   for (const auto& [command, page] : pages) {

@@ -159,37 +159,41 @@ TEST_CASE("lab rejects bad options with exit 2", "[lab][cli]") {
 TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   const auto result = run_reqscope({"demo"});
   CHECK(result.exit_code == 0);
-  for (const char* step : {"Step 1 of 9",
-                           "Step 2 of 9",
-                           "Step 3 of 9",
-                           "Step 4 of 9",
+  for (const char* step : {"Step 1 of 10",
+                           "Step 2 of 10",
+                           "Step 3 of 10",
+                           "Step 4 of 10",
                            "What the phases mean",
-                           "Step 5 of 9: The TLS certificate, up close",
+                           "Step 5 of 10: The TLS certificate, up close",
                            "self_signed",
                            "Protocol versions",
                            "What the findings mean",
-                           "Step 6 of 9: DNS, from the root",
+                           "Step 6 of 10: DNS, from the root",
                            "Walk from the root",
                            "What this walk shows",
-                           "Step 7 of 9: A JSON Web Token, genuine and forged",
+                           "Step 7 of 10: A JSON Web Token, genuine and forged",
                            "VALID",
                            "What a JWT is",
                            "INVALID  signature",
-                           "Step 8 of 9: A cross-origin call, blocked and then allowed",
+                           "Step 8 of 10: A cross-origin call, blocked and then allowed",
                            "BLOCKED",
                            "fix: Access-Control-Allow-Methods: GET, PUT",
                            "The same-origin policy",
                            "The fixed server:",
                            "ALLOWED",
-                           "Step 9 of 9: Latency under load: the median and the tail",
-                           "coordinated omission"}) {
+                           "Step 9 of 10: Latency under load: the median and the tail",
+                           "coordinated omission",
+                           "Step 10 of 10: A rate limit, found by asking",
+                           "LIMIT FOUND",
+                           "token bucket",
+                           "Backing off"}) {
     CHECK(result.out.find(step) != std::string::npos);
   }
   const auto json = run_reqscope({"demo", "--json"});
   CHECK(json.exit_code == 0);
   const auto doc = Json::parse(json.out);
   CHECK(doc["schema"] == "reqscope.demo/1");
-  REQUIRE(doc["steps"].size() == 9);
+  REQUIRE(doc["steps"].size() == 10);
   const auto& tls = doc["steps"][4]["tls"];
   CHECK_FALSE(tls.contains("schema"));
   CHECK(tls["ok"] == true);
@@ -217,6 +221,15 @@ TEST_CASE("demo runs every step offline and exits 0", "[demo]") {
   CHECK(bench["errors"] == 0);
   CHECK(bench["latency_ms"]["p50"].get<double>() >= 5);
   CHECK(bench["latency_ms"]["p99"].get<double>() > bench["latency_ms"]["p50"].get<double>());
+  const auto& limited = doc["steps"][9];
+  CHECK(limited["command"].get<std::string>().find("--probe") != std::string::npos);
+  const auto& ratelimit = limited["ratelimit"];
+  CHECK_FALSE(ratelimit.contains("schema"));
+  CHECK(ratelimit["ok"] == true);
+  CHECK(ratelimit["probe"]["algorithm"] == "token_bucket");
+  CHECK(ratelimit["probe"]["limit"] == 10);
+  CHECK(ratelimit["probe"]["refill_per_s"].get<double>() == Approx(10).epsilon(0.2));
+  CHECK(ratelimit["probe"]["requests_sent"].get<unsigned>() <= 200);
 }
 
 TEST_CASE("lab --dns serves the demo DNS hierarchy", "[lab][dns]") {

@@ -27,7 +27,7 @@ enum class TimeForm {
   delta_seconds,      // "31": seconds from the response
   unix_seconds,       // "1765127431": a Unix time (values from 10^9)
   unix_milliseconds,  // "1765127431000": a Unix time in ms (values from 10^12)
-  http_date,          // "Sun, 07 Dec 2026 17:50:31 GMT" (Retry-After only)
+  http_date,          // "Mon, 07 Dec 2026 17:50:31 GMT" (Retry-After only)
 };
 
 // A point in time, shown both ways whatever form it came in.
@@ -39,20 +39,20 @@ struct ResetTime {
 
 // One quota policy the server declares.
 struct Policy {
-  std::string name;                         // IETF policy name; empty in older dialects
-  std::optional<std::int64_t> quota;        // q (or the integer of older forms)
-  std::string quota_unit = "requests";      // qu: requests, content-bytes, concurrent-requests
-  std::optional<std::int64_t> window_s;     // w
-  std::optional<std::int64_t> remaining;    // r, from the RateLimit field of the same name
-  std::optional<std::int64_t> reset_s;      // t, from the RateLimit field of the same name
-  std::optional<std::string> partition_key; // pk: printable text as is, other bytes as base64
+  std::string name;                          // IETF policy name; empty in older dialects
+  std::optional<std::int64_t> quota;         // q (or the integer of older forms)
+  std::string quota_unit = "requests";       // qu: requests, content-bytes, concurrent-requests
+  std::optional<std::int64_t> window_s;      // w
+  std::optional<std::int64_t> remaining;     // r, from the RateLimit field of the same name
+  std::optional<std::int64_t> reset_s;       // t, from the RateLimit field of the same name
+  std::optional<std::string> partition_key;  // pk: printable text as is, other bytes as base64
 };
 
 // Every rate-limit related header the response carried, as received.
 struct HeaderField {
-  std::string name;     // as the server spelled it
-  std::string value;    // duplicates joined with ", "
-  std::string dialect;  // "ietf", "draft", "x", "x-rate-limit", "retry-after"
+  std::string name;                    // as the server spelled it
+  std::string value;                   // duplicates joined with ", "
+  std::string dialect;                 // "ietf", "draft", "x", "x-rate-limit", "retry-after"
   std::optional<std::string> problem;  // set: malformed, and why (the value is then not used)
 };
 
@@ -67,7 +67,8 @@ struct RateLimitHeaders {
   std::optional<ResetTime> reset;
   std::optional<std::int64_t> window_s;
   // IETF: every policy, the binding one (fewest remaining) first. Draft:
-  // the policies listed in RateLimit-Limit.
+  // the policies listed in RateLimit-Limit, or in a RateLimit-Policy sent
+  // with the draft fields (as draft-06 did).
   std::vector<Policy> policy;
   std::optional<ResetTime> retry_after;
   std::optional<std::string> resource;  // X-RateLimit-Resource (GitHub: "core", "search")

@@ -88,9 +88,9 @@ struct ProbeResult {
   // "complete", "no_limit" (no limited answer within --max-requests),
   // "max_requests", "max_time", "interrupted", "failed" (requests failed).
   std::string stop_reason = "complete";
-  std::optional<Error> failure;  // the request failure that stopped the probe
+  std::optional<Error> failure;                   // the request failure that stopped the probe
   std::optional<RateLimitHeaders> first_headers;  // what the first answer said
-  bool retry_after_honoured = false;  // a Retry-After or reset was waited out
+  bool retry_after_honoured = false;              // a Retry-After or reset was waited out
 };
 
 struct ProbeProgress {

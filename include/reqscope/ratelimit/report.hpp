@@ -35,13 +35,20 @@ ExpectCheck check_expected_limit(std::int64_t expected, Tolerance tolerance,
 // Everything one `reqscope ratelimit` run learned; both views render this.
 struct RateLimitReport {
   std::string url;
-  long status = 0;                 // the first answer's status (0: none)
-  std::string http_version;        // of the first answer
-  RateLimitHeaders headers;        // of the first answer
+  std::string method = "GET";  // as sent, for the title of the human view
+  long status = 0;             // the first answer's status (0: none)
+  std::string http_version;    // of the first answer
+  RateLimitHeaders headers;    // of the first answer
   std::vector<std::string> keyed_on;
   std::optional<ProbeResult> probe;
   std::optional<ExpectCheck> expect;
-  std::optional<Error> failure;    // no answer at all: exit 3
+  std::optional<Error> failure;  // no answer at all: exit 3
 };
+
+// A probe's report: status and headers from its first answer (asking again
+// would cost a request beyond --max-requests), the hints from those headers
+// and the request's, and a failure only when no request was answered.
+RateLimitReport report_of_probe(std::string url, std::string method, ProbeResult probe,
+                                const http::Headers& request_headers);
 
 }  // namespace reqscope::ratelimit

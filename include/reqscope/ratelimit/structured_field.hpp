@@ -38,9 +38,9 @@ struct Item {
 // A List or Dictionary member: an Item, or an Inner List with its own parameters.
 struct Member {
   bool is_inner_list = false;
-  Item item;                 // when !is_inner_list
-  std::vector<Item> inner;   // when is_inner_list
-  Parameters parameters;     // the inner list's parameters
+  Item item;                // when !is_inner_list
+  std::vector<Item> inner;  // when is_inner_list
+  Parameters parameters;    // the inner list's parameters
 };
 
 using List = std::vector<Member>;
