@@ -18,8 +18,7 @@ std::string describe_limit(const ratelimit::RateLimitHeaders& headers);
 // the inferred limit, window, burst, refill rate and algorithm with its
 // confidence and evidence, and the timeline (-v: every request; otherwise
 // condensed runs of equal answers). Fits 80 columns.
-std::string render_ratelimit(const ratelimit::RateLimitReport& report,
-                             const HumanOptions& options);
+std::string render_ratelimit(const ratelimit::RateLimitReport& report, const HumanOptions& options);
 
 // The plain-language notes of --explain: 429 and Retry-After, the four
 // algorithm families, how a client should back off (exponential with jitter,
