@@ -226,6 +226,7 @@ bool Prober::queue_delay_seen(const Burst& first) {
 
 void Prober::probe_bucket(const Burst& first, double rate_guess, Nanos emptied_at) {
   double rate = rate_guess;
+  result_.window_s.reset();  // a bucket has none, whatever the window hypothesis measured
   // Pace requests at four times that rate and count what is accepted.
   const Nanos start = emptied_at;
   unsigned accepted = 0;
@@ -285,12 +286,6 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
   result_.limit = limit;
   result_.burst = limit;
   result_.consistent_with = {Algorithm::fixed_window, Algorithm::sliding_window};
-  if (first.accepted != second.accepted) {
-    note(
-        fmt::format("the first burst got {} and the second {}: some of the quota had been "
-                    "used before the probe, or the first burst crossed a window boundary",
-                    first.accepted, second.accepted));
-  }
 
   // The window: from one refill to the next.
   const auto next = wait_for_capacity("wait");
@@ -367,23 +362,31 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
                     "about {} more requests than --max-requests leaves; skipped",
                     needed - std::min(needed, budget())));
   }
-  if (phase < 0.75) {
-    note(
-        fmt::format("the first refill came {:.0f}% of a window after the first request: "
-                    "windows are aligned to the clock, not to the requests",
-                    phase * 100));
-  }
+  // A sliding window's first refill comes one window after the first
+  // request; a fixed window's comes at the next boundary, usually sooner.
+  const bool early_refill = phase < 0.75;
   if (split_done) {
     result_.algorithm = *bulk ? Algorithm::fixed_window : Algorithm::sliding_window;
     result_.consistent_with = {result_.algorithm};
-    const bool agrees = !*bulk || phase < 0.75;
-    result_.confidence = agrees ? Confidence::high : Confidence::medium;
-  } else if (phase < 0.75) {
+    result_.confidence = !*bulk || early_refill ? Confidence::high : Confidence::medium;
+  } else if (early_refill) {
     result_.algorithm = Algorithm::fixed_window;
     result_.consistent_with = {Algorithm::fixed_window};
     result_.confidence = Confidence::medium;
   } else {
     result_.confidence = Confidence::low;
+  }
+  if (early_refill && result_.algorithm == Algorithm::fixed_window) {
+    note(
+        fmt::format("the first refill came {:.0f}% of a window after the first request: "
+                    "windows are aligned to the clock, not to the requests",
+                    phase * 100));
+  }
+  if (first.accepted != second.accepted) {
+    note(
+        fmt::format("the first burst got {} and the second {}: some of the quota had been "
+                    "used before the probe, or the first burst crossed a window boundary",
+                    first.accepted, second.accepted));
   }
   return true;
 }

@@ -797,7 +797,7 @@ std::string status_note(const RateLimitReport& report) {
       "A server that limits how often a client may call it answers 429 Too Many Requests "
       "(RFC 6585) once the client has spent its allowance; some answer 403 or 503 instead. It "
       "may add Retry-After (RFC 9110): how long to wait before asking again, either as seconds "
-      "(\"Retry-After: 30\") or as an HTTP-date (\"Retry-After: Sun, 07 Dec 2026 17:50:31 "
+      "(\"Retry-After: 30\") or as an HTTP-date (\"Retry-After: Mon, 07 Dec 2026 17:50:31 "
       "GMT\"). Rate-limit headers (RateLimit and RateLimit-Policy, or X-RateLimit-*) announce "
       "the allowance before it runs out: the limit, what is left and when it resets.";
   if (report.status == 0) return text;

@@ -307,6 +307,7 @@ TEST_CASE("probe honours Retry-After and still finds each family", "[ratelimit][
     const auto result = probe(limiter, style);
     CHECK(result.algorithm == Algorithm::token_bucket);
     require_within(result.refill_per_s, 5, 0.2);
+    CHECK_FALSE(result.window_s.has_value());
     require_retry_after_honoured(result);
   }
 }
