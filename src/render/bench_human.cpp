@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "bench_common.hpp"
+#include "layout.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/text.hpp"
 
@@ -33,10 +34,6 @@ constexpr double kQueueingRatio = 1.5;
 // Below this p99, as for a single trace, no phase is worth a diagnosis.
 constexpr double kFastP99Ms = 10.0;
 
-std::string plural(std::uint64_t count, const char* noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
 std::string percent(double fraction) {
   return fmt::format("{:.1f}%", fraction * 100);
 }
@@ -51,34 +48,11 @@ std::string rate_option_text(double rate) {
   return fmt::format("{:.6g} req/s", rate);
 }
 
-std::string times(const Style& style) {
-  return style.unicode ? "\u00d7" : "x";
-}
-
 std::string repeat(const char* glyph, std::size_t count) {
   std::string out;
   for (std::size_t i = 0; i < count; ++i)
     out += glyph;
   return out;
-}
-
-// Server text cut to `width` columns at a character boundary, the cut marked
-// with "...", so one hostile message cannot take over the screen.
-std::string clip(const std::string& text, std::size_t width) {
-  if (util::display_width(text) <= width) return text;
-  std::string out;
-  std::size_t columns = 0;
-  for (const char c : text) {
-    const bool starts_character = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (starts_character && ++columns > width - 3) break;
-    out += c;
-  }
-  return out + "...";
-}
-
-// `text` padded with spaces to `width` columns, colour and UTF-8 taking none.
-std::string pad(const std::string& text, std::size_t width) {
-  return text + std::string(width - std::min(width, util::display_width(text)), ' ');
 }
 
 std::string share_of(std::uint64_t part, std::uint64_t whole) {
@@ -90,34 +64,8 @@ std::string safe_sample(const std::string& message, std::size_t width) {
   return clip(util::printable(message), width);
 }
 
-// `first` then `text` on one line when it fits, else word-wrapped under `rest`.
-std::string fit(const std::string& first, const std::string& text, const std::string& rest) {
-  if (util::display_width(first) + util::display_width(text) <= kColumns) {
-    return first + text + "\n";
-  }
-  return util::wrap(util::split_long_words(text, kColumns - rest.size()), kColumns, first, rest);
-}
-
 std::string row(const std::string& label, const std::string& value) {
   return fit(pad("  " + label, kValueColumn), value, std::string(kValueColumn, ' '));
-}
-
-// Items separated by two spaces, lines broken only between items.
-std::string fill(const std::vector<std::string>& items, const std::string& first,
-                 const std::string& rest) {
-  std::string out;
-  std::string line = first;
-  bool line_has_item = false;
-  for (const auto& item : items) {
-    if (line_has_item && util::display_width(line) + 2 + util::display_width(item) > kColumns) {
-      out += line + "\n";
-      line = rest;
-      line_has_item = false;
-    }
-    line += (line_has_item ? "  " : "") + item;
-    line_has_item = true;
-  }
-  return out + line + "\n";
 }
 
 std::string error_sample(const bench::BenchResult& result, std::string_view kind) {
@@ -463,11 +411,6 @@ std::string render_bench(const bench::BenchResult& result,
 }
 
 namespace {
-
-std::string paragraph(const std::string& heading, const std::string& text) {
-  return "\n  " + heading + "\n" +
-         util::wrap(util::split_long_words(text, kColumns - 4), kColumns, "    ", "    ");
-}
 
 std::string percentiles_note(const bench::LatencyFigures& latency, const std::string& name) {
   // The chance that a page making this many calls meets at least one p99.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "layout.hpp"
 #include "reqscope/util/duration.hpp"
 #include "reqscope/util/text.hpp"
 #include "reqscope/util/time_format.hpp"
@@ -33,14 +34,6 @@ constexpr std::size_t kProseWidth = 240;
 // Pacing advice leaves this share of the measured rate as headroom.
 constexpr double kPacingShare = 0.8;
 
-std::string plural(std::int64_t count, const char* noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
-std::string times(const Style& style) {
-  return style.unicode ? "\u00d7" : "x";
-}
-
 std::string dash(const Style& style) {
   return style.unicode ? "\u2013" : "-";
 }
@@ -49,35 +42,8 @@ std::string plus_minus(const Style& style) {
   return style.unicode ? "\u00b1" : "+/-";
 }
 
-// Server text cut to `width` columns at a character boundary, the cut marked
-// with "...".
-std::string clip(const std::string& text, std::size_t width) {
-  if (util::display_width(text) <= width) return text;
-  std::string out;
-  std::size_t columns = 0;
-  for (const char c : text) {
-    const bool starts_character = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    if (starts_character && ++columns > width - 3) break;
-    out += c;
-  }
-  return out + "...";
-}
-
 std::string safe(const std::string& text, std::size_t width = kServerTextWidth) {
   return clip(util::printable(text), width);
-}
-
-// `text` padded with spaces to `width` columns, colour and UTF-8 taking none.
-std::string pad(const std::string& text, std::size_t width) {
-  return text + std::string(width - std::min(width, util::display_width(text)), ' ');
-}
-
-// `first` then `text` on one line when it fits, else word-wrapped under `rest`.
-std::string fit(const std::string& first, const std::string& text, const std::string& rest) {
-  if (util::display_width(first) + util::display_width(text) <= kColumns) {
-    return first + text + "\n";
-  }
-  return util::wrap(util::split_long_words(text, kColumns - rest.size()), kColumns, first, rest);
 }
 
 std::string row(const std::string& label, const std::string& value) {
@@ -623,24 +589,6 @@ std::string evidence_section(const ProbeResult& probe, const Style& style) {
   return out;
 }
 
-// Items separated by two spaces, lines broken only between items.
-std::string fill(const std::vector<std::string>& items, const std::string& first,
-                 const std::string& rest) {
-  std::string out;
-  std::string line = first;
-  bool line_has_item = false;
-  for (const auto& item : items) {
-    if (line_has_item && util::display_width(line) + 2 + util::display_width(item) > kColumns) {
-      out += line + "\n";
-      line = rest;
-      line_has_item = false;
-    }
-    line += (line_has_item ? "  " : "") + item;
-    line_has_item = true;
-  }
-  return out + line + "\n";
-}
-
 using Cells = std::vector<std::string>;
 
 // Rows of cells in aligned columns; a column empty in every row takes no
@@ -786,11 +734,6 @@ std::string render_ratelimit(const RateLimitReport& report, const HumanOptions& 
 }
 
 namespace {
-
-std::string paragraph(const std::string& heading, const std::string& text) {
-  return "\n  " + heading + "\n" +
-         util::wrap(util::split_long_words(text, kColumns - 4), kColumns, "    ", "    ");
-}
 
 std::string status_note(const RateLimitReport& report) {
   std::string text =
