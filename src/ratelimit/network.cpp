@@ -32,12 +32,12 @@ class NetworkSender : public Sender {
 
   Nanos now() override { return Clock::now() - start_; }
 
-  std::vector<Exchange> send(unsigned count, bool until_limited) override {
+  std::vector<Exchange> send(unsigned count, bool until_limited, Nanos deadline) override {
     std::vector<std::optional<Exchange>> slots(count);
     std::atomic<unsigned> next{0};
     std::atomic<bool> stop{false};
     auto work = [&](http::Tracer& tracer) {
-      while (!stop.load() && !interrupted()) {
+      while (!stop.load() && !interrupted() && now() < deadline) {
         const unsigned index = next.fetch_add(1);
         if (index >= count) return;
         auto& exchange = slots[index].emplace();

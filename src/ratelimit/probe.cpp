@@ -25,6 +25,11 @@ constexpr unsigned kRateSamples = 10;
 // share of the first.
 constexpr double kBulkShare = 0.75;
 
+// "1 request was", "3 requests were".
+std::string accepted_text(unsigned count) {
+  return fmt::format("{} request{}", count, count == 1 ? " was" : "s were");
+}
+
 double seconds(Nanos span) {
   return std::chrono::duration_cast<Seconds>(span).count();
 }
@@ -125,7 +130,7 @@ Burst Prober::send(unsigned count, bool until_limited, const char* phase) {
   }
   if (!wait_until(0ns)) return burst;
   report(phase);
-  const auto exchanges = sender_.send(std::min(count, budget()), until_limited);
+  const auto exchanges = sender_.send(std::min(count, budget()), until_limited, options_.max_time);
   for (const auto& exchange : exchanges) {
     Answer answer;
     answer.entry.sent = exchange.sent;
@@ -225,41 +230,87 @@ bool Prober::queue_delay_seen(const Burst& first) {
 }
 
 void Prober::probe_bucket(const Burst& first, double rate_guess, Nanos emptied_at) {
-  double rate = rate_guess;
   result_.window_s.reset();  // a bucket has none, whatever the window hypothesis measured
-  // Pace requests at four times that rate and count what is accepted.
-  const Nanos start = emptied_at;
+  const double size_guess = first.accepted;
+  // Poll faster than the refill and count what is accepted between refusals.
+  // A stretch runs from the first request after a refusal to the next
+  // refusal. The bucket held under one token at the refusal before it, and
+  // refilled during the wait: by rate × (wait + stretch) in all, unless the
+  // wait (a Retry-After) was long enough to fill the bucket, when only what
+  // was accepted beyond its size refilled during the stretch.
+  double pace = std::max(rate_guess, 0.1);
+  double tokens = 0;
+  double span_s = 0;
   unsigned accepted = 0;
   unsigned sent = 0;
-  Nanos emptied_again{0};
-  bool empty_again = false;
+  unsigned in_a_row = 0;
+  bool in_stretch = false;
+  unsigned stretch_accepted = 0;
+  Nanos stretch_start{0};
+  Nanos wait_before{0};
+  Nanos last_refusal = emptied_at;
   const Nanos phase_end =
-      sender_.now() + std::clamp<Nanos>(nanos(3 * kRateSamples / rate), 2s, 60s);
-  // Both ends of the measurement are refusals, when the bucket held less than
-  // one token, so the count of accepted requests between them is the refill
-  // to within one.
-  while (!stopped() && (accepted < kRateSamples || !empty_again) && sender_.now() < phase_end) {
-    const Nanos gap = std::max(kMinPoll, nanos(1 / (4 * rate)));
+      sender_.now() + std::clamp<Nanos>(nanos(3 * kRateSamples / pace), 2s, 60s);
+  while (!stopped() && (tokens < kRateSamples || span_s == 0) && sender_.now() < phase_end) {
+    const Nanos gap = std::max(kMinPoll, nanos(1 / (4 * pace)));
     if (!wait_until(sender_.now() + gap)) break;
     auto poll = send(1, true, "rate");
     if (poll.answers.empty()) break;
     ++sent;
+    const auto& entry = poll.answers.front().entry;
+    if (!in_stretch) {
+      in_stretch = true;
+      stretch_start = entry.sent;
+      stretch_accepted = 0;
+      wait_before = entry.sent - last_refusal;
+    }
     if (poll.accepted > 0) {
       ++accepted;
-      empty_again = false;
-    } else if (accepted > 0 && !empty_again) {
-      empty_again = true;
-      emptied_again = poll.answers.front().entry.sent;
+      ++stretch_accepted;
+      // Four accepted in a row: the polls are slower than the refill. Speed
+      // up gently: polls much faster than the refill make short stretches.
+      if (++in_a_row >= 4 && gap > kMinPoll) {
+        pace *= 1.5;
+        in_a_row = 0;
+      }
+      continue;
+    }
+    in_a_row = 0;
+    in_stretch = false;
+    last_refusal = entry.sent;
+    const double wait = seconds(wait_before);
+    const double during = seconds(entry.sent - stretch_start);
+    // Full at the start, under one token (a half on average) at the end.
+    const double beyond = stretch_accepted - size_guess + 0.5;
+    if (during > 0 && beyond > 0 && beyond / during * wait >= size_guess) {
+      tokens += beyond;  // the wait alone could fill the bucket: it started full
+      span_s += during;
+    } else {
+      tokens += stretch_accepted;
+      span_s += wait + during;
     }
   }
-  if (accepted >= 2 && empty_again) {
-    rate = accepted / std::max(1e-3, seconds(emptied_again - start));
-    note(fmt::format("paced requests were accepted at {:.2f} per second ({} of {} over {})", rate,
-                     accepted, sent, span_text(emptied_again - start)));
-  } else {
+  double rate = rate_guess;
+  Confidence confidence = Confidence::medium;
+  if (tokens >= 2 && span_s > 0) {
+    rate = tokens / span_s;
+    if (tokens >= kRateSamples) confidence = Confidence::high;
     note(
-        "too few paced requests were accepted to measure the refill rate well; "
-        "the estimate comes from the refill after the first refusal");
+        fmt::format("paced requests: {} of {} accepted; the bucket refilled {:.0f} of them in "
+                    "{:.2f} s of measured time, {:.2f} per second",
+                    accepted, sent, tokens, span_s, rate));
+  } else if (accepted > 0 && span_s == 0) {
+    confidence = Confidence::low;
+    note(
+        fmt::format("all {} paced requests were accepted, up to {:.0f} per second: the bucket "
+                    "refills at least that fast, and the rate shown is only a lower bound",
+                    accepted, 1 / seconds(kMinPoll)));
+    rate = std::max(rate, accepted / std::max(1e-3, seconds(sender_.now() - emptied_at)));
+  } else {
+    confidence = Confidence::low;
+    note(
+        "too few paced requests were accepted to measure the refill rate; the estimate "
+        "comes from the refill after the first refusal");
   }
   const double refilled_in_burst = rate * seconds(first.last_accepted_done - first.first_sent);
   const auto size = std::max<std::int64_t>(
@@ -277,7 +328,7 @@ void Prober::probe_bucket(const Burst& first, double rate_guess, Nanos emptied_a
         "no answer was delayed, so a leaky bucket could only be one used as a meter "
         "(GCRA, nginx limit_req with nodelay), which behaves as a token bucket");
   }
-  result_.confidence = accepted >= kRateSamples ? Confidence::high : Confidence::medium;
+  result_.confidence = confidence;
 }
 
 bool Prober::probe_window(const Burst& first, const Burst& second, const Refill& refill,
@@ -294,8 +345,10 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
     return true;
   }
   const Nanos measured = next->moment() - refill.moment();
-  note(fmt::format("capacity came back again {} after the previous refill: the window",
-                   span_text(measured)));
+  note(
+      fmt::format("capacity came back again {} after the previous refill: a window of that "
+                  "length, if it is a window",
+                  span_text(measured)));
   Nanos window = measured;
   if (declared_window_s_) {
     const Nanos declared = std::chrono::seconds(*declared_window_s_);
@@ -391,8 +444,36 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
   return true;
 }
 
+// Adds a later part of the same burst.
+void absorb(Burst& burst, Burst&& more) {
+  if (burst.answers.empty()) burst.first_sent = more.first_sent;
+  burst.accepted += more.accepted;
+  if (more.accepted > 0) burst.last_accepted_done = more.last_accepted_done;
+  if (!burst.limited && more.limited) {
+    burst.limited = true;
+    burst.first_limited_sent = more.first_limited_sent;
+    burst.limited_status = more.limited_status;
+  }
+  for (auto& answer : more.answers)
+    burst.answers.push_back(std::move(answer));
+}
+
 ProbeResult Prober::run() {
-  auto first = send(options_.max_requests, true, "burst");
+  // The first request alone: an error answer (a wrong path, a missing key)
+  // is not a limit, and a burst of them would measure nothing.
+  auto first = send(1, true, "burst");
+  if (!stopped() && !first.answers.empty() && !first.limited) {
+    const long status = first.answers.front().entry.status;
+    if (status >= 400) {
+      note(
+          fmt::format("the first answer was {}, an error rather than a limit: fix the request "
+                      "(URL, method, credentials) before probing",
+                      status));
+      stop("error_status");
+      return finish();
+    }
+    absorb(first, send(options_.max_requests, true, "burst"));
+  }
   if (!stopped() && first.limited && first.accepted == 0) {
     note("the very first answer was already limited: the quota was used before the probe");
     if (!wait_for_capacity("wait")) return finish();
@@ -417,15 +498,16 @@ ProbeResult Prober::run() {
     }
     return finish();
   }
-  note(fmt::format("{} requests in a row were accepted, then the server refused with {}",
-                   first.accepted, first.limited_status));
+  note(fmt::format("{} accepted, then the server refused with {}", accepted_text(first.accepted),
+                   first.limited_status));
   const auto refill = wait_for_capacity("wait");
   if (!refill) {
     result_.limit = first.accepted;
     return finish();
   }
-  note(fmt::format("capacity came back {} after the first request",
-                   span_text(refill->moment() - first.first_sent)));
+  note(fmt::format("capacity came back between {} and {} after the first request",
+                   span_text(refill->last_refused - first.first_sent),
+                   span_text(refill->first_accepted - first.first_sent)));
   auto second = send(budget(), true, "refill");
   second.accepted += 1;  // the poll that found the capacity
   if (stopped() && !second.limited) {
@@ -459,10 +541,8 @@ ProbeResult Prober::run() {
         "request{} in {}, not the {} of the first burst",
         second.accepted, second.accepted == 1 ? "" : "s", span_text(since_empty), first.accepted));
   } else if (second.accepted >= std::ceil(kBulkShare * first.accepted)) {
-    note(
-        fmt::format("after the refusal, the whole quota came back at once: {} requests in "
-                    "a row were accepted again",
-                    second.accepted));
+    note(fmt::format("after the refusal, the whole quota came back at once: {} accepted again",
+                     accepted_text(second.accepted)));
   } else {
     note(
         fmt::format("after the refusal, {} of the first burst's {} came back: the split "
@@ -476,6 +556,7 @@ ProbeResult Prober::run() {
 
 ProbeResult Prober::finish() {
   result_.stop_reason = stop_.value_or("complete");
+  result_.elapsed = sender_.now();
   return std::move(result_);
 }
 

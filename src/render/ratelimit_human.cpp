@@ -383,10 +383,7 @@ long status_at(const ProbeResult& probe, unsigned index) {
 }
 
 double probe_ms(const ProbeResult& probe) {
-  double last = 0;
-  for (const auto& entry : probe.timeline)
-    last = std::max(last, util::to_ms(entry.done));
-  return last;
+  return util::to_ms(probe.elapsed);
 }
 
 std::optional<std::int64_t> bucket_size(const ProbeResult& probe) {
@@ -464,6 +461,11 @@ Verdict passive_verdict(const RateLimitReport& report, const Style& style) {
 }
 
 Verdict probe_verdict(const ProbeResult& probe, const Style& style) {
+  if (probe.stop_reason == "error_status") {
+    return {verdict_word("ERROR ANSWER", style, false),
+            "the first answer was " + status_text(probe.timeline.front().status) +
+                ", not a limit: fix the request (URL, method, credentials) before probing"};
+  }
   const auto learned = limit_sentence(probe);
   if (stopped_early(probe)) {
     return {verdict_word("PARTIAL", style, false),
@@ -527,6 +529,10 @@ std::string stop_text(const ProbeResult& probe) {
     return "stopped at the probe's time limit, after " + duration_text(probe_ms(probe));
   }
   if (probe.stop_reason == "interrupted") return "interrupted: what was learned so far";
+  if (probe.stop_reason == "error_status") {
+    return fmt::format("stopped: the first answer was {}, an error, not a limit",
+                       status_text(probe.timeline.empty() ? 0 : probe.timeline.front().status));
+  }
   if (probe.stop_reason == "failed") {
     return "failed: " + (probe.failure ? safe(probe.failure->message, kProseWidth)
                                        : std::string("a request failed"));

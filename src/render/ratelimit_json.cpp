@@ -126,6 +126,7 @@ Json probe_json(const std::optional<ProbeResult>& probe) {
           {"consistent_with", algorithms_json(probe->consistent_with)},
           {"evidence", probe->evidence},
           {"stop_reason", probe->stop_reason},
+          {"elapsed_ms", rounded(util::to_ms(probe->elapsed))},
           {"retry_after_honoured", probe->retry_after_honoured},
           {"failure", optional_json(probe->failure, error_json)}};
 }

@@ -141,9 +141,9 @@ class VirtualSender : public Sender {
 
   Nanos now() override { return clock_; }
 
-  std::vector<Exchange> send(unsigned count, bool until_limited) override {
+  std::vector<Exchange> send(unsigned count, bool until_limited, Nanos deadline) override {
     std::vector<Exchange> out;
-    for (unsigned i = 0; i < count && !interrupted(); ++i) {
+    for (unsigned i = 0; i < count && !interrupted() && clock_ < deadline; ++i) {
       Exchange exchange;
       exchange.sent = clock_;
       ++server_count;
@@ -158,7 +158,7 @@ class VirtualSender : public Sender {
       const bool ok = limiter_.accept(arrival);
       clock_ += service + (ok ? limiter_.delay(arrival) : 0ns);
       exchange.done = clock_;
-      exchange.status = ok ? 200 : 429;
+      exchange.status = ok ? ok_status : 429;
       exchange.received_unix = 1'765'000'000;
       if (!ok && style_.retry_after) {
         const auto wait = std::max(1.0, std::ceil(limiter_.wait_s(arrival) - 1e-9));
@@ -181,6 +181,7 @@ class VirtualSender : public Sender {
   bool interrupted() override { return interrupt_after && server_count >= *interrupt_after; }
 
   Nanos service = 1ms;
+  long ok_status = 200;
   unsigned server_count = 0;
   std::optional<unsigned> interrupt_after;
   std::optional<unsigned> fail_at;
@@ -426,4 +427,42 @@ TEST_CASE("probe keeps its findings over a slower network", "[ratelimit][probe]"
     CHECK(*result.burst >= 19);
     CHECK(*result.burst <= 22);
   }
+}
+
+TEST_CASE("probe measures a fast bucket behind whole-second Retry-After waits",
+          "[ratelimit][probe]") {
+  // Each Retry-After (1 s) refills the bucket to the brim: what comes back
+  // after it is the bucket, and only what is accepted beyond it is refill.
+  const auto rate = GENERATE(10.0, 20.0);
+  const auto size = GENERATE(5.0, 7.0);
+  INFO("rate " << rate << ", bucket " << size);
+  TokenBucket limiter(rate, size);
+  const auto result = probe(limiter, {true, false});
+  CHECK(result.algorithm == Algorithm::token_bucket);
+  require_within(result.refill_per_s, rate, 0.2);
+  require_retry_after_honoured(result);
+}
+
+TEST_CASE("probe stops after one request when the first answer is an error", "[ratelimit][probe]") {
+  TokenBucket limiter(5, 10);
+  VirtualSender sender(limiter, {});
+  sender.ok_status = 404;
+  const auto result = run_probe(sender, {});
+  CHECK(result.stop_reason == "error_status");
+  CHECK(result.requests_sent == 1);
+  CHECK_FALSE(result.limit.has_value());
+  REQUIRE_FALSE(result.evidence.empty());
+  CHECK(result.evidence.front().find("404") != std::string::npos);
+}
+
+TEST_CASE("probe starts no request past max-time, however slow the answers", "[ratelimit][probe]") {
+  TokenBucket limiter(1000, 1000);
+  VirtualSender sender(limiter, {});
+  sender.service = 1s;
+  ProbeOptions options;
+  options.max_time = 3s;
+  const auto result = run_probe(sender, options);
+  CHECK(result.stop_reason == "max_time");
+  CHECK(result.requests_sent == 3);
+  CHECK(result.elapsed == 3s);
 }

@@ -105,6 +105,7 @@ ratelimit::ProbeResult fixed_probe() {
   probe.evidence = {"10 requests were allowed, then request 11 was refused with 429",
                     "after waiting out Retry-After (2 s), all 10 came back at once"};
   probe.retry_after_honoured = true;
+  probe.elapsed = std::chrono::milliseconds(4200);
   return probe;
 }
 
@@ -351,6 +352,7 @@ TEST_CASE("a probe without a 429 says NO LIMIT FOUND and why it stopped", "[rate
     probe.timeline.push_back(entry(i * 1.0, 200, std::nullopt, "burst"));
   probe.requests_sent = 200;
   probe.stop_reason = "no_limit";
+  probe.elapsed = std::chrono::microseconds(199300);
   report.probe = probe;
   const auto text = human(report);
   INFO(text);
@@ -559,7 +561,7 @@ TEST_CASE("the ratelimit JSON document has the issue's keys first and in order",
   CHECK(keys_of(probe) == std::vector<std::string>{"requests_sent", "first_429_at", "limit",
                                                    "window_s", "burst", "refill_per_s", "algorithm",
                                                    "confidence", "timeline", "consistent_with",
-                                                   "evidence", "stop_reason",
+                                                   "evidence", "stop_reason", "elapsed_ms",
                                                    "retry_after_honoured", "failure"});
   CHECK(probe["requests_sent"] == 22);
   CHECK(probe["first_429_at"] == 11);

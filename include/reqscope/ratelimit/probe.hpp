@@ -37,8 +37,9 @@ class Sender {
   // Sends `count` requests, `concurrency` in flight at once, and returns the
   // exchanges in the order they were sent. With `until_limited`, stops
   // starting new requests once an answer is limited or a request fails;
-  // those in flight still complete. Stops early when interrupted.
-  virtual std::vector<Exchange> send(unsigned count, bool until_limited) = 0;
+  // those in flight still complete. Starts none once now() reaches
+  // `deadline`, and stops early when interrupted.
+  virtual std::vector<Exchange> send(unsigned count, bool until_limited, Nanos deadline) = 0;
   // Sleeps until now() reaches `when`; false when interrupted.
   virtual bool sleep_until(Nanos when) = 0;
   virtual bool interrupted() = 0;
@@ -86,7 +87,12 @@ struct ProbeResult {
   std::vector<std::string> evidence;  // what was seen, in the order it was learned
   std::vector<TimelineEntry> timeline;
   // "complete", "no_limit" (no limited answer within --max-requests),
-  // "max_requests", "max_time", "interrupted", "failed" (requests failed).
+  // "max_requests", "max_time", "interrupted", "failed" (a request got no
+  // answer), "error_status" (the first answer was an error, not a limit:
+  // probing it would measure nothing).
+  Nanos elapsed{0};  // from the first request to the end of the probe, waits included
+  // "complete", "no_limit", "max_requests", "max_time", "interrupted",
+  // "failed", "error_status", as above.
   std::string stop_reason = "complete";
   std::optional<Error> failure;                   // the request failure that stopped the probe
   std::optional<RateLimitHeaders> first_headers;  // what the first answer said
