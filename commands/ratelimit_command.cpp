@@ -241,7 +241,7 @@ void register_ratelimit(CLI::App& app, GlobalOptions& global, Runner& runner) {
       ->type_name("N")
       ->each([args](const std::string&) { args->expect_given = true; });
   cmd->add_option("--tolerance", args->tolerance,
-                  "With --expect-limit: allow this far off (2, 10%)")
+                  "With --expect-limit: allow this far off, e.g. 2 or 10%")
       ->type_name("T")
       ->each([args](const std::string&) { args->tolerance_given = true; });
   cmd->callback([args, &global, &runner] {

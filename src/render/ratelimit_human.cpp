@@ -227,7 +227,6 @@ std::string counts_text(const RateLimitHeaders& headers) {
     if (headers.limit) return fmt::format("{} of {} left{}", left, *headers.limit, window);
     return left + " left" + window;
   }
-  if (headers.retry_after) return "none left";
   if (headers.limit) {
     return plural(*headers.limit, "request") +
            (headers.window_s ? fmt::format(" per {} window",
@@ -356,7 +355,7 @@ std::string field_text(const ratelimit::HeaderField& field, const RateLimitHeade
 std::string headers_section(const RateLimitHeaders& headers, const Style& style) {
   if (!headers.any()) return "No rate-limit header in the answer.\n";
   std::string out = style.bold("Rate-limit headers") +
-                    (headers.dialect == "none" ? std::string(" (none usable)")
+                    (headers.dialect == "none" ? std::string(" (no usable limit)")
                                                : " (dialect " + headers.dialect + ")") +
                     "\n";
   for (const auto& field : headers.fields)
@@ -893,7 +892,8 @@ std::string budget_note(const RateLimitHeaders& headers) {
 
 std::string pacing_note(const RateLimitReport& report) {
   const auto rate = measured_rate(report);
-  const auto budget = budget_note(report.headers);
+  // After a probe the first answer's budget is spent: it would mislead.
+  const auto budget = report.probe ? std::string() : budget_note(report.headers);
   if (!rate) {
     return "This run measured no rate, so pace by what the API documents, and watch the "
            "rate-limit headers and 429 answers as you go." +

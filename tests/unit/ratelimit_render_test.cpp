@@ -168,7 +168,7 @@ TEST_CASE("describe_limit says what is left, of what, and when it comes back", "
 
   ratelimit::RateLimitHeaders limited;
   limited.retry_after = in_31_s(TimeForm::delta_seconds);
-  CHECK(render::describe_limit(limited) == "none left, retry after 31 s");
+  CHECK(render::describe_limit(limited) == "retry after 31 s");
   limited.remaining = 0;
   limited.limit = 100;
   CHECK(render::describe_limit(limited) == "none of 100 left, retry after 31 s");
@@ -446,7 +446,7 @@ TEST_CASE("malformed and other-dialect headers are shown for what they are", "[r
   CHECK(contains(text, "  also present: x\n"));
 
   report.headers.dialect = "none";
-  CHECK(contains(human(report), "\nRate-limit headers (none usable)\n"));
+  CHECK(contains(human(report), "\nRate-limit headers (no usable limit)\n"));
   CHECK(contains(human(report),
                  "  X-RateLimit-Limit: 100\n    not read: a malformed field spoils "
                  "its dialect\n"));
