@@ -328,7 +328,8 @@ void Prober::probe_bucket(const Burst& first, double rate_guess, Nanos emptied_a
         "no answer was delayed, so a leaky bucket could only be one used as a meter "
         "(GCRA, nginx limit_req with nodelay), which behaves as a token bucket");
   }
-  result_.confidence = confidence;
+  // A queue delays answers, and the delays blur every timing taken here.
+  result_.confidence = queued ? std::min(confidence, Confidence::medium) : confidence;
 }
 
 bool Prober::probe_window(const Burst& first, const Burst& second, const Refill& refill,
@@ -485,16 +486,17 @@ ProbeResult Prober::run() {
       stop_ = "no_limit";
       note(fmt::format("no limited answer in {} requests over {}", result_.requests_sent,
                        span_text(sender_.now())));
-      if (queue_delay_seen(first)) {
-        // A queue shows its rate in how fast answers come once it is full.
-        const auto& late = first.answers[first.answers.size() * 2 / 3];
-        const double span = seconds(first.last_accepted_done - late.entry.done);
-        const auto count = first.answers.size() - first.answers.size() * 2 / 3 - 1;
-        if (span > 0 && count > 0) result_.refill_per_s = static_cast<double>(count) / span;
-        result_.algorithm = Algorithm::leaky_bucket;
-        result_.consistent_with = {Algorithm::leaky_bucket};
-        result_.confidence = Confidence::medium;
-      }
+    }
+    // However the burst ended, answers held back without a refusal are a queue.
+    if (!result_.first_429_at && queue_delay_seen(first)) {
+      // A queue shows its rate in how fast answers come once it is full.
+      const auto& late = first.answers[first.answers.size() * 2 / 3];
+      const double span = seconds(first.last_accepted_done - late.entry.done);
+      const auto count = first.answers.size() - first.answers.size() * 2 / 3 - 1;
+      if (span > 0 && count > 0) result_.refill_per_s = static_cast<double>(count) / span;
+      result_.algorithm = Algorithm::leaky_bucket;
+      result_.consistent_with = {Algorithm::leaky_bucket};
+      result_.confidence = Confidence::medium;
     }
     return finish();
   }

@@ -466,3 +466,14 @@ TEST_CASE("probe starts no request past max-time, however slow the answers", "[r
   CHECK(result.requests_sent == 3);
   CHECK(result.elapsed == 3s);
 }
+
+TEST_CASE("probe reports a queue even when max-time ends the first burst", "[ratelimit][probe]") {
+  NginxLimitReq limiter(2, 5, true);
+  VirtualSender sender(limiter, {});
+  ProbeOptions options;
+  options.max_time = 10s;
+  const auto result = run_probe(sender, options);
+  CHECK(result.stop_reason == "max_time");
+  CHECK(result.algorithm == Algorithm::leaky_bucket);
+  require_within(result.refill_per_s, 2, 0.25);
+}
