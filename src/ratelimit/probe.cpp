@@ -345,7 +345,7 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
     result_.confidence = Confidence::low;
     return true;
   }
-  const Nanos measured = next->moment() - refill.moment();
+  const Nanos measured = std::max<Nanos>(1ms, next->moment() - refill.moment());
   note(
       fmt::format("capacity came back again {} after the previous refill: a window of that "
                   "length, if it is a window",
@@ -523,7 +523,7 @@ ProbeResult Prober::run() {
                                Algorithm::token_bucket, Algorithm::leaky_bucket};
     const auto next = wait_for_capacity("wait");
     if (next) {
-      result_.window_s = seconds(next->moment() - refill->moment());
+      result_.window_s = std::max(1e-3, seconds(next->moment() - refill->moment()));
       result_.refill_per_s = 1 / *result_.window_s;
     }
     return finish();
