@@ -240,8 +240,7 @@ void register_ratelimit(CLI::App& app, GlobalOptions& global, Runner& runner) {
   cmd->add_option("--expect-limit", args->expect_limit, "Exit 1 unless the limit found is N")
       ->type_name("N")
       ->each([args](const std::string&) { args->expect_given = true; });
-  cmd->add_option("--tolerance", args->tolerance,
-                  "With --expect-limit: allow this far off, e.g. 2 or 10%")
+  cmd->add_option("--tolerance", args->tolerance, "With --expect-limit: slack, e.g. 2 or 10%")
       ->type_name("T")
       ->each([args](const std::string&) { args->tolerance_given = true; });
   cmd->callback([args, &global, &runner] {

@@ -319,7 +319,7 @@ complete -c reqscope -n $ratelimit -l expect-limit -x \
     -d 'Exit 1 unless the limit found is N'
 # --tolerance T
 complete -c reqscope -n $ratelimit -l tolerance -x -a '1 2 5% 10%' \
-    -d 'With --expect-limit: allow this far off, e.g. 2 or 10%'
+    -d 'With --expect-limit: slack, e.g. 2 or 10%'
 
 # reqscope dns NAME
 set -l dns "__fish_seen_subcommand_from dns"

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <iterator>
 
@@ -940,6 +941,25 @@ bool is_limited(long status, const RateLimitHeaders& headers) {
   return retry_after || exhausted;
 }
 
+namespace {
+
+// A policy name split into its words: "per-ip" -> per, ip; "PerUser" -> Per, User.
+std::vector<std::string> name_words(std::string_view name) {
+  std::vector<std::string> words(1);
+  char previous = ' ';
+  for (const char c : name) {
+    const bool separator = c == '-' || c == '_' || c == '.' || c == ' ' || c == '/' || c == ':';
+    const bool camel_hump = std::isupper(static_cast<unsigned char>(c)) != 0 &&
+                            std::islower(static_cast<unsigned char>(previous)) != 0;
+    if ((separator || camel_hump) && !words.back().empty()) words.emplace_back();
+    if (!separator) words.back() += c;
+    previous = c;
+  }
+  return words;
+}
+
+}  // namespace
+
 std::vector<std::string> keyed_on_hints(const RateLimitHeaders& headers,
                                         const http::Headers& request_headers) {
   std::vector<std::string> hints;
@@ -957,11 +977,14 @@ std::vector<std::string> keyed_on_hints(const RateLimitHeaders& headers,
     add(fmt::format("X-RateLimit-Resource is \"{}\": limits are per resource", *headers.resource));
   }
   if (headers.scope) add(fmt::format("X-RateLimit-Scope is \"{}\"", *headers.scope));
-  static constexpr std::array<std::string_view, 6> kKeyWords = {"ip",    "user",    "key",
-                                                                "token", "account", "client"};
+  // Whole words of the name ("per-ip", "user_quota"), so "monkey" says nothing.
+  static constexpr std::array<std::string_view, 6> kKeyWords = {"ip",  "user",    "key",
+                                                                "org", "account", "client"};
   for (const auto& policy : headers.policy) {
+    const auto words = name_words(policy.name);
     const bool telling = std::any_of(kKeyWords.begin(), kKeyWords.end(), [&](auto word) {
-      return contains_ignoring_case(policy.name, word);
+      return std::any_of(words.begin(), words.end(),
+                         [&](const std::string& part) { return util::iequals(part, word); });
     });
     if (telling) {
       add(fmt::format("policy \"{}\" (the name suggests what it is keyed on)", policy.name));

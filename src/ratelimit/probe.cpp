@@ -398,7 +398,15 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
       }
       if (!stopped() && wait_until(base + window * 5 / 4)) {
         const auto late = send(budget(), true, "split");
-        if (!stopped() && late.limited) {
+        // A Retry-After in whole seconds can hold the look back until the
+        // second half of a sliding window has aged out too: then it proves nothing.
+        const bool in_time = late.first_sent < middle.first_sent + window * 9 / 10;
+        if (!stopped() && late.limited && !in_time) {
+          note(
+              "split test inconclusive: the server's Retry-After held the last look until "
+              "the second half could have aged out as well");
+        }
+        if (!stopped() && late.limited && in_time) {
           split_done = true;
           bulk = late.accepted >= first_half + std::max(1u, later / 2);
           note(
@@ -418,7 +426,10 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
   }
   // A sliding window's first refill comes one window after the first
   // request; a fixed window's comes at the next boundary, usually sooner.
-  const bool early_refill = phase < 0.75;
+  // Only when the refill is located well: a Retry-After wait can leave it
+  // anywhere in a second.
+  const bool located = refill.first_accepted - refill.last_refused < window / 4;
+  const bool early_refill = located && phase < 0.75;
   if (split_done) {
     result_.algorithm = *bulk ? Algorithm::fixed_window : Algorithm::sliding_window;
     result_.consistent_with = {result_.algorithm};

@@ -805,6 +805,11 @@ std::string found_note(const RateLimitReport& report) {
            ". Headers announce a budget, not how it refills; --probe measures that by asking.";
   }
   const auto& probe = *report.probe;
+  if (probe.stop_reason == "error_status") {
+    return "The first answer was an error, not a limit, so the probe stopped there: a burst "
+           "of errors would measure the error path, not the limit. Fix the request (the URL, "
+           "the method, the credentials) and probe again.";
+  }
   if (!probe.limit && !probe.first_429_at && stopped_early(probe)) {
     return fmt::format(
         "The probe stopped ({}) before any limited answer, so the limit is still "
@@ -900,9 +905,10 @@ std::string pacing_note(const RateLimitReport& report) {
            budget;
   }
   std::string text = fmt::format(
-      "Stay under {} requests per second, what this run measured; with headroom for clock "
-      "drift and other clients, aim for about {}.",
-      rate_number(*rate), per_second(*rate * kPacingShare));
+      "Stay under {} requests per second, {}; with headroom for clock drift and other "
+      "clients, aim for about {}.",
+      rate_number(*rate), report.probe ? "what this run measured" : "what the headers announce",
+      per_second(*rate * kPacingShare));
   if (report.probe) {
     if (const auto burst = report.probe->burst ? report.probe->burst : report.probe->limit) {
       text += fmt::format(" Send at most {} at once after a pause.", plural(*burst, "request"));

@@ -477,3 +477,14 @@ TEST_CASE("probe reports a queue even when max-time ends the first burst", "[rat
   CHECK(result.algorithm == Algorithm::leaky_bucket);
   require_within(result.refill_per_s, 2, 0.25);
 }
+
+TEST_CASE("probe does not call a short sliding window fixed when Retry-After delays the look",
+          "[ratelimit][probe]") {
+  // Retry-After: 1 on a 1 s window holds the split test's last look until
+  // both halves have aged out: the test cannot decide, and must not guess.
+  SlidingLog limiter(10, 1s);
+  const auto result = probe(limiter, {true, false});
+  CHECK(result.algorithm != Algorithm::fixed_window);
+  CHECK(result.limit == 10);
+  require_retry_after_honoured(result);
+}
