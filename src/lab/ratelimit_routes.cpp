@@ -121,11 +121,18 @@ class Counters {
   template <typename T>
   T& find(const std::string& key, T fresh);
   void bound_memory();
+  // Pool threads read the clock before they take the lock, so a request can
+  // arrive with an earlier time than the one before it: time never goes back.
+  SteadyTime monotonic(SteadyTime now) {
+    latest_ = std::max(latest_, now);
+    return latest_;
+  }
 
   std::mutex mutex_;
   Entries recent_;
   std::unordered_map<std::string, Entries::iterator> by_key_;
   std::size_t logged_ = 0;
+  SteadyTime latest_{};
 };
 
 // The counter for `key`, made from `fresh` when there is none, and moved to
@@ -174,6 +181,7 @@ Verdict Counters::fixed_window(const std::string& key, const Policy& policy, Wal
 
 Verdict Counters::sliding_log(const std::string& key, const Policy& policy, SteadyTime now) {
   const std::lock_guard lock(mutex_);
+  now = monotonic(now);
   auto& log = find(key, SlidingLog{}).accepted;
   const nanoseconds length = std::chrono::seconds(policy.window_s);
   // A request made exactly one window ago no longer counts.
@@ -189,8 +197,12 @@ Verdict Counters::sliding_log(const std::string& key, const Policy& policy, Stea
   }
   verdict.used = static_cast<long>(log.size());
   verdict.remaining = policy.quota - verdict.used;
-  verdict.until_reset = log.empty() ? nanoseconds(0) : log.front() + length - now;
-  verdict.until_retry = verdict.until_reset;
+  // The whole quota is back when the newest request ages out; one request
+  // may go when the oldest does.
+  verdict.until_reset = log.empty() ? nanoseconds(0) : log.back() + length - now;
+  verdict.until_retry = verdict.accepted || std::ssize(log) < policy.quota
+                            ? nanoseconds(0)
+                            : log.front() + length - now;
   bound_memory();
   return verdict;
 }
@@ -198,6 +210,7 @@ Verdict Counters::sliding_log(const std::string& key, const Policy& policy, Stea
 Verdict Counters::token_bucket(const std::string& key, std::int64_t rate, long burst,
                                SteadyTime now) {
   const std::lock_guard lock(mutex_);
+  now = monotonic(now);
   const std::int64_t capacity = burst * kUnitsPerToken;
   auto& bucket = find(key, TokenBucket{capacity, now});
   // A bucket idle for longer than it takes to fill is full: checked first,

@@ -723,7 +723,8 @@ class Reader {
     if (role == Role::retry_after) return store(parse_retry_after(*value, now_), out_.retry_after);
     auto& figures = figures_of(received.known->dialect);
     auto done = read_single(role, *value, figures);
-    if (done) figures.well_formed = true;
+    // A resource or scope names no figure: alone, it does not make a dialect.
+    if (done && role != Role::resource && role != Role::scope) figures.well_formed = true;
     return done;
   }
 
@@ -932,9 +933,7 @@ Result<ResetTime> parse_retry_after(std::string_view text, std::int64_t now_unix
 bool is_limited(long status, const RateLimitHeaders& headers) {
   if (status == 429) return true;
   if (status != 403 && status != 503) return false;
-  const bool retry_after =
-      std::any_of(headers.fields.begin(), headers.fields.end(),
-                  [](const HeaderField& field) { return field.dialect == "retry-after"; });
+  const bool retry_after = headers.retry_after.has_value();  // well formed: a guess is no signal
   const bool exhausted =
       headers.remaining == 0 || std::any_of(headers.policy.begin(), headers.policy.end(),
                                             [](const Policy& p) { return p.remaining == 0; });

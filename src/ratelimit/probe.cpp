@@ -33,8 +33,11 @@ std::string accepted_text(unsigned count) {
 double seconds(Nanos span) {
   return std::chrono::duration_cast<Seconds>(span).count();
 }
+// Saturates at about 31 years: a server's Retry-After or reset can be any
+// size, and a nanosecond count overflows past 292 years.
 Nanos nanos(double seconds_value) {
-  return std::chrono::duration_cast<Nanos>(Seconds(seconds_value));
+  constexpr double kLongest = 1e9;
+  return std::chrono::duration_cast<Nanos>(Seconds(std::clamp(seconds_value, -kLongest, kLongest)));
 }
 std::string span_text(Nanos span) {
   const double s = seconds(span);
@@ -110,14 +113,20 @@ class Prober {
 bool Prober::wait_until(Nanos when) {
   const Nanos target = std::max(when, hold_until_);
   if (target > options_.max_time) {
-    sender_.sleep_until(options_.max_time);
+    // Sleeping to --max-time would only end the probe later, knowing no more.
+    if (hold_until_ > options_.max_time) {
+      note(fmt::format("the server asks to wait until {} into the probe, past --max-time",
+                       span_text(hold_until_)));
+    }
     stop("max_time");
     return false;
   }
+  const bool held = hold_until_ > when && hold_until_ > sender_.now();
   if (!sender_.sleep_until(target)) {
     stop("interrupted");
     return false;
   }
+  if (held) result_.retry_after_honoured = true;
   return true;
 }
 
@@ -160,7 +169,6 @@ Burst Prober::send(unsigned count, bool until_limited, const char* phase) {
       if (wait_s && answer.entry.limited) {
         answer.entry.retry_after_s = std::max(0.0, *wait_s);
         hold_until_ = std::max(hold_until_, exchange.done + nanos(*answer.entry.retry_after_s));
-        if (*wait_s > 0) result_.retry_after_honoured = true;
         if (*wait_s >= 1 && std::floor(*wait_s) == *wait_s)
           refill_not_before_ = exchange.done + nanos(*wait_s - 1);
       }
@@ -352,7 +360,7 @@ bool Prober::probe_window(const Burst& first, const Burst& second, const Refill&
                   span_text(measured)));
   Nanos window = measured;
   if (declared_window_s_) {
-    const Nanos declared = std::chrono::seconds(*declared_window_s_);
+    const Nanos declared = nanos(static_cast<double>(*declared_window_s_));
     const Nanos slack = std::max<Nanos>(1100ms, declared / 4);
     if (measured > declared - slack && measured < declared + slack) {
       window = declared;
@@ -486,10 +494,17 @@ ProbeResult Prober::run() {
     }
     absorb(first, send(options_.max_requests, true, "burst"));
   }
-  if (!stopped() && first.limited && first.accepted == 0) {
+  const bool used_before = !stopped() && first.limited && first.accepted == 0;
+  if (used_before) {
     note("the very first answer was already limited: the quota was used before the probe");
     if (!wait_for_capacity("wait")) return finish();
-    first = send(budget(), true, "burst");
+    // The poll that found capacity back is the first of the real burst.
+    first = Burst{};
+    first.answers.push_back({result_.timeline.back(), {}});
+    first.accepted = 1;
+    first.first_sent = result_.timeline.back().sent;
+    first.last_accepted_done = result_.timeline.back().done;
+    absorb(first, send(budget(), true, "burst"));
   }
   if (!stopped() && !first.limited) stop("no_limit");
   if (stopped()) {
@@ -529,6 +544,11 @@ ProbeResult Prober::run() {
   }
   if (first.accepted <= 1) {
     note("a limit of 1 looks the same under every algorithm");
+    if (used_before) {
+      note(
+          "the quota was used before the probe, so a bucket refilling one request at a time "
+          "looks the same too: probe again after a rest to see its size");
+    }
     result_.limit = first.accepted;
     result_.consistent_with = {Algorithm::fixed_window, Algorithm::sliding_window,
                                Algorithm::token_bucket, Algorithm::leaky_bucket};

@@ -1107,6 +1107,7 @@ TEST_CASE("which answers mean being limited", "[ratelimit]") {
       {403, {{"RateLimit", R"("a";r=0)"}}, true},
       {503, {{"Retry-After", "Tue, 14 Nov 2023 22:15:20 GMT"}}, true},
       {503, {}, false},
+      {503, {{"Retry-After", "soon"}}, false},
       {500, {{"Retry-After", "5"}}, false},
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -1228,4 +1229,12 @@ TEST_CASE("expected limits pass within the tolerance", "[ratelimit]") {
     CHECK(check.source == "probe");
     CHECK(check.tolerance.percent == c.tolerance.percent);
   }
+}
+
+TEST_CASE("a resource or scope alone does not make the x dialect", "[ratelimit]") {
+  const auto headers = parse_rate_limit_headers(
+      {{"X-RateLimit-Resource", "core"}, {"X-Rate-Limit-Limit", "100"}}, kNow);
+  CHECK(headers.dialect == "x-rate-limit");
+  CHECK(headers.limit == 100);
+  CHECK(headers.resource == "core");
 }

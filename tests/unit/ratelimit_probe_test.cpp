@@ -1,6 +1,7 @@
 // The prober against simulated limiters in virtual time: each algorithm
 // family as servers implement it, with and without Retry-After, so the
 // inference is checked exactly and without waiting.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <deque>
@@ -160,7 +161,9 @@ class VirtualSender : public Sender {
       exchange.done = clock_;
       exchange.status = ok ? ok_status : 429;
       exchange.received_unix = 1'765'000'000;
-      if (!ok && style_.retry_after) {
+      if (!ok && !forced_retry_after.empty()) {
+        exchange.headers.push_back({"Retry-After", forced_retry_after});
+      } else if (!ok && style_.retry_after) {
         const auto wait = std::max(1.0, std::ceil(limiter_.wait_s(arrival) - 1e-9));
         exchange.headers.push_back({"Retry-After", std::to_string(static_cast<long>(wait))});
       }
@@ -182,6 +185,7 @@ class VirtualSender : public Sender {
 
   Nanos service = 1ms;
   long ok_status = 200;
+  std::string forced_retry_after;  // sent on every 429 instead of the limiter's wait
   unsigned server_count = 0;
   std::optional<unsigned> interrupt_after;
   std::optional<unsigned> fail_at;
@@ -487,4 +491,43 @@ TEST_CASE("probe does not call a short sliding window fixed when Retry-After del
   CHECK(result.algorithm != Algorithm::fixed_window);
   CHECK(result.limit == 10);
   require_retry_after_honoured(result);
+}
+
+TEST_CASE("probe counts the poll that finds capacity after a used-up quota", "[ratelimit][probe]") {
+  SECTION("token bucket: one request at a time, and says why the size is unknown") {
+    TokenBucket limiter(2, 10);
+    for (int i = 0; i < 10; ++i)
+      limiter.accept(0ns);
+    const auto result = probe(limiter);
+    CHECK(result.limit == 1);
+    CHECK(result.consistent_with.size() == 4);
+    const auto said = std::any_of(
+        result.evidence.begin(), result.evidence.end(),
+        [](const std::string& line) { return line.find("after a rest") != std::string::npos; });
+    CHECK(said);
+    require_within(result.refill_per_s, 2, 0.25);
+  }
+  SECTION("fixed windows of 1 and 2") {
+    const auto limit = GENERATE(1, 2);
+    FixedWindow limiter(limit, 2s, 500ms);
+    for (int i = 0; i < limit; ++i)
+      limiter.accept(0ns);
+    const auto result = probe(limiter);
+    CHECK(result.limit == limit);
+  }
+}
+
+TEST_CASE("probe stops at once when the server asks to wait past max-time", "[ratelimit][probe]") {
+  const auto retry_after = GENERATE(std::string("3600"), std::string("9999999999"));
+  INFO("Retry-After: " << retry_after);
+  FixedWindow limiter(3, 60s, 0ms);
+  VirtualSender sender(limiter, {});
+  sender.forced_retry_after = retry_after;
+  ProbeOptions options;
+  options.max_time = 60s;
+  const auto result = run_probe(sender, options);
+  CHECK(result.stop_reason == "max_time");
+  CHECK(sender.now() < 1s);
+  CHECK(result.requests_sent == 4);
+  CHECK_FALSE(result.retry_after_honoured);
 }

@@ -86,13 +86,11 @@ struct ProbeResult {
   Confidence confidence = Confidence::low;
   std::vector<std::string> evidence;  // what was seen, in the order it was learned
   std::vector<TimelineEntry> timeline;
+  Nanos elapsed{0};  // from the first request to the end of the probe, waits included
   // "complete", "no_limit" (no limited answer within --max-requests),
   // "max_requests", "max_time", "interrupted", "failed" (a request got no
   // answer), "error_status" (the first answer was an error, not a limit:
   // probing it would measure nothing).
-  Nanos elapsed{0};  // from the first request to the end of the probe, waits included
-  // "complete", "no_limit", "max_requests", "max_time", "interrupted",
-  // "failed", "error_status", as above.
   std::string stop_reason = "complete";
   std::optional<Error> failure;                   // the request failure that stopped the probe
   std::optional<RateLimitHeaders> first_headers;  // what the first answer said
