@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "render_checks.hpp"
 #include "reqscope/render/bench_human.hpp"
 #include "reqscope/render/bench_json.hpp"
 #include "reqscope/util/text.hpp"
@@ -71,32 +72,10 @@ bench::BenchResult open_result() {
   return result;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  for (const auto line : util::split(text, '\n'))
-    lines.emplace_back(line);
-  if (!lines.empty() && lines.back().empty()) lines.pop_back();
-  return lines;
-}
-
-void check_fits(const std::string& text) {
-  for (const auto& line : lines_of(text)) {
-    INFO(line);
-    CHECK(util::display_width(line) <= render::kColumns);
-  }
-}
-
-// Wrapped prose joined back into one line, to find a phrase wherever it broke.
-std::string flat(const std::string& text) {
-  std::string out;
-  for (const auto& line : lines_of(text))
-    out += std::string(out.empty() ? "" : " ") + std::string(util::trim(line));
-  return out;
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using reqscope::test::check_fits;
+using reqscope::test::contains;
+using reqscope::test::flat;
+using reqscope::test::lines_of;
 
 std::string human(const bench::BenchResult& result,
                   const std::vector<bench::ThresholdCheck>& checks = {},
