@@ -11,7 +11,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -20,6 +19,7 @@
 
 #include "support/lab.hpp"
 #include "support/nginx.hpp"
+#include "support/output.hpp"
 #include "support/process.hpp"
 #include "support/usage_errors.hpp"
 
@@ -146,21 +146,8 @@ CommandResult bench_text(std::vector<std::string> args,
   return run_reqscope(args, env);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
-}
-
-// Terminal columns of a UTF-8 line: every code point in bench's output (×, ≤,
-// █) takes one column.
-std::size_t columns_of(const std::string& line) {
-  return static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
-}
+using reqscope::test::columns_of;
+using reqscope::test::lines_of;
 
 // The verdict: the first line after the title that is not indented (the
 // title's second line, when it wraps, is).

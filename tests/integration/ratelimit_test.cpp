@@ -9,7 +9,6 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -17,6 +16,7 @@
 
 #include "support/lab.hpp"
 #include "support/nginx.hpp"
+#include "support/output.hpp"
 #include "support/process.hpp"
 
 using reqscope::test::CommandResult;
@@ -141,20 +141,8 @@ CommandResult ratelimit_text(std::vector<std::string> args) {
   return run_reqscope(args);
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    lines.push_back(line);
-  return lines;
-}
-
-// Terminal columns of a UTF-8 line, taking every code point as one column.
-std::size_t columns_of(const std::string& line) {
-  return static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U;
-  }));
-}
+using reqscope::test::columns_of;
+using reqscope::test::lines_of;
 
 // The checks every human report passes: something said, lines of at most 80
 // columns, and no terminal escapes (the output is not a terminal).
